@@ -1,0 +1,79 @@
+/**
+ * Atomic file replacement: write to a temporary file in the same folder,
+ * fsync it, rename it over the target, fsync the folder. A failure at any
+ * point leaves the previous file as it was and removes the temporary file.
+ */
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+/** A sink that receives the output in chunks; `commit` makes it visible, `abort` discards it. */
+export class AtomicFileWriter {
+  private fd: number | null;
+  private readonly tempPath: string;
+  private pending: string[] = [];
+  private pendingLength = 0;
+  readonly path: string;
+
+  constructor(path: string, mode = 0o644) {
+    this.path = path;
+    this.tempPath = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+    this.fd = openSync(this.tempPath, 'wx', mode);
+  }
+
+  /** Buffers text and writes it in large chunks. */
+  write(text: string): void {
+    this.pending.push(text);
+    this.pendingLength += text.length;
+    if (this.pendingLength >= 1 << 20) this.flush();
+  }
+
+  private flush(): void {
+    if (this.fd === null || this.pending.length === 0) return;
+    const buf = Buffer.from(this.pending.join(''), 'utf8');
+    this.pending = [];
+    this.pendingLength = 0;
+    let off = 0;
+    while (off < buf.length) off += writeSync(this.fd, buf, off);
+  }
+
+  commit(): void {
+    if (this.fd === null) throw new Error('AtomicFileWriter already closed');
+    try {
+      this.flush();
+      fsyncSync(this.fd);
+      closeSync(this.fd);
+      this.fd = null;
+      renameSync(this.tempPath, this.path);
+    } catch (e) {
+      this.abort();
+      throw e;
+    }
+    try {
+      const dirFd = openSync(dirname(this.path), 'r');
+      try { fsyncSync(dirFd); } finally { closeSync(dirFd); }
+    } catch {
+      // Some filesystems refuse fsync on a directory; the rename itself is done.
+    }
+  }
+
+  abort(): void {
+    if (this.fd !== null) {
+      try { closeSync(this.fd); } catch { /* already failing */ }
+      this.fd = null;
+    }
+    rmSync(this.tempPath, { force: true });
+  }
+}
+
+/** Writes a whole file atomically. */
+export function writeFileAtomic(path: string, content: string, mode = 0o644): void {
+  const w = new AtomicFileWriter(path, mode);
+  try {
+    w.write(content);
+  } catch (e) {
+    w.abort();
+    throw e;
+  }
+  w.commit();
+}
