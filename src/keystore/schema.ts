@@ -1,0 +1,93 @@
+/**
+ * The state database schema as numbered migrations. `PRAGMA user_version`
+ * holds the number of migrations applied; each migration runs in the same
+ * transaction as the version bump, so a database is never half migrated.
+ * Never edit a migration that has shipped: add a new one.
+ *
+ * Conventions: times are integer Unix seconds (null = not happened / not
+ * set, never 0); JSON columns hold objects and are checked with json_valid;
+ * zone names are lowercase presentation text with the trailing dot.
+ */
+
+/** Migration N (1-based) is MIGRATIONS[N - 1]. */
+export const MIGRATIONS: readonly string[] = [
+  // 1: initial schema.
+  `
+  CREATE TABLE policies (
+    name       TEXT PRIMARY KEY,
+    -- Parameters as set by the user; src/rollover/policy.ts fills in defaults.
+    params     TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(params) AND json_type(params) = 'object'),
+    updated_at INTEGER
+  ) STRICT;
+
+  -- The policy every zone gets unless told otherwise; it always exists.
+  INSERT INTO policies (name, params) VALUES ('default', '{}');
+
+  CREATE TABLE zones (
+    name                TEXT PRIMARY KEY,
+    input               TEXT NOT NULL,
+    output              TEXT NOT NULL,
+    policy              TEXT NOT NULL DEFAULT 'default' REFERENCES policies (name) ON UPDATE CASCADE ON DELETE RESTRICT,
+    -- Zone settings and per-zone policy overrides (zone set NAME KEY=VALUE).
+    settings            TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(settings) AND json_type(settings) = 'object'),
+    created_at          INTEGER NOT NULL,
+    last_serial         INTEGER,
+    last_signed_at      INTEGER,
+    -- Earliest RRSIG expiration in the last published signed zone (safety rule 4).
+    earliest_expiration INTEGER,
+    -- When the scheduler should next look at this zone.
+    next_wake_at        INTEGER,
+    -- Set when the zone is stopped by an error (e.g. unreadable key material).
+    halted_reason       TEXT
+  ) STRICT;
+
+  CREATE TABLE keys (
+    id           INTEGER PRIMARY KEY,
+    zone         TEXT NOT NULL REFERENCES zones (name) ON DELETE CASCADE,
+    role         TEXT NOT NULL CHECK (role IN ('ksk', 'zsk', 'csk')),
+    algorithm    INTEGER NOT NULL CHECK (algorithm BETWEEN 0 AND 255),
+    key_tag      INTEGER NOT NULL CHECK (key_tag BETWEEN 0 AND 65535),
+    flags        INTEGER NOT NULL CHECK (flags BETWEEN 0 AND 65535),
+    -- The whole DNSKEY RDATA (flags, protocol, algorithm, public key).
+    public_key   BLOB NOT NULL,
+    -- PKCS#8 DER; encrypted PKCS#8 (PBES2, AES-256-CBC) when encrypted = 1.
+    private_key  BLOB NOT NULL,
+    encrypted    INTEGER NOT NULL CHECK (encrypted IN (0, 1)),
+    source       TEXT NOT NULL CHECK (source IN ('generated', 'imported')),
+    created_at   INTEGER NOT NULL,
+    published_at INTEGER,
+    active_at    INTEGER,
+    retired_at   INTEGER,
+    removed_at   INTEGER,
+    -- Validators find keys by tag; two keys of one zone never share one.
+    UNIQUE (zone, key_tag)
+  ) STRICT;
+
+  -- The audit log. No foreign key: events outlive a removed zone.
+  CREATE TABLE events (
+    id      INTEGER PRIMARY KEY,
+    zone    TEXT,
+    time    INTEGER NOT NULL,
+    kind    TEXT NOT NULL,
+    message TEXT NOT NULL,
+    details TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(details))
+  ) STRICT;
+  CREATE INDEX events_by_zone ON events (zone, time, id);
+  CREATE INDEX events_by_time ON events (time, id);
+
+  -- Rollover facts about a key (published, DS seen at the parent, ...) with
+  -- the TTLs in force when each was recorded (RFC 7583 timing uses them).
+  CREATE TABLE key_facts (
+    id      INTEGER PRIMARY KEY,
+    key_id  INTEGER NOT NULL REFERENCES keys (id) ON DELETE CASCADE,
+    fact    TEXT NOT NULL,
+    time    INTEGER NOT NULL,
+    ttls    TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(ttls)),
+    details TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(details))
+  ) STRICT;
+  CREATE INDEX key_facts_by_key ON key_facts (key_id, time, id);
+  `,
+];
+
+/** The schema version this code writes. */
+export const SCHEMA_VERSION = MIGRATIONS.length;

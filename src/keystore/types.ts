@@ -1,0 +1,124 @@
+/** Row types of the state database, as the StateDb class returns and takes them. */
+import type { UnixSeconds } from '../core/time.ts';
+
+export type JsonObject = Record<string, unknown>;
+
+export interface ZoneRow {
+  /** Lowercase presentation form with the trailing dot: `example.com.`. */
+  readonly name: string;
+  readonly input: string;
+  readonly output: string;
+  readonly policy: string;
+  /** Zone settings and per-zone policy overrides. */
+  readonly settings: JsonObject;
+  readonly createdAt: UnixSeconds;
+  readonly lastSerial: number | null;
+  readonly lastSignedAt: UnixSeconds | null;
+  readonly earliestExpiration: UnixSeconds | null;
+  readonly nextWakeAt: UnixSeconds | null;
+  readonly haltedReason: string | null;
+}
+
+export interface NewZone {
+  name: string;
+  input: string;
+  output: string;
+  /** Defaults to `default`. */
+  policy?: string;
+  settings?: JsonObject;
+  createdAt: UnixSeconds;
+}
+
+/** Fields `updateZone` may change; `null` clears a nullable field. */
+export type ZonePatch = Partial<Omit<ZoneRow, 'name' | 'createdAt'>>;
+
+export interface PolicyRow {
+  readonly name: string;
+  readonly params: JsonObject;
+  readonly updatedAt: UnixSeconds | null;
+}
+
+export type KeyRole = 'ksk' | 'zsk' | 'csk';
+export type KeySource = 'generated' | 'imported';
+
+export interface KeyTiming {
+  publishedAt: UnixSeconds | null;
+  activeAt: UnixSeconds | null;
+  retiredAt: UnixSeconds | null;
+  removedAt: UnixSeconds | null;
+}
+
+export interface KeyRow extends Readonly<KeyTiming> {
+  readonly id: number;
+  readonly zone: string;
+  readonly role: KeyRole;
+  readonly algorithm: number;
+  readonly keyTag: number;
+  readonly flags: number;
+  /** The whole DNSKEY RDATA. */
+  readonly publicKey: Uint8Array;
+  /** PKCS#8 DER, encrypted PKCS#8 DER when `encrypted`. Never print it. */
+  readonly privateKey: Uint8Array;
+  readonly encrypted: boolean;
+  readonly source: KeySource;
+  readonly createdAt: UnixSeconds;
+}
+
+export interface NewKey extends Partial<KeyTiming> {
+  zone: string;
+  role: KeyRole;
+  algorithm: number;
+  keyTag: number;
+  flags: number;
+  publicKey: Uint8Array;
+  privateKey: Uint8Array;
+  encrypted: boolean;
+  source: KeySource;
+  createdAt: UnixSeconds;
+}
+
+export interface EventRow {
+  readonly id: number;
+  readonly zone: string | null;
+  readonly time: UnixSeconds;
+  readonly kind: string;
+  readonly message: string;
+  readonly details: JsonObject;
+}
+
+export interface NewEvent {
+  zone: string | null;
+  time: UnixSeconds;
+  kind: string;
+  message: string;
+  details?: JsonObject;
+}
+
+export interface EventFilter {
+  zone?: string;
+  /** Inclusive lower bound on time. */
+  since?: UnixSeconds;
+  /** Inclusive upper bound on time. */
+  until?: UnixSeconds;
+  kind?: string;
+  /** The newest `limit` events (still returned oldest first). */
+  limit?: number;
+}
+
+export interface KeyFactRow {
+  readonly id: number;
+  readonly keyId: number;
+  readonly fact: string;
+  readonly time: UnixSeconds;
+  /** TTLs in force when the fact was recorded (names chosen by the rollover code). */
+  readonly ttls: JsonObject;
+  readonly details: JsonObject;
+}
+
+export interface NewKeyFact {
+  keyId: number;
+  fact: string;
+  time: UnixSeconds;
+  ttls?: JsonObject;
+  details?: JsonObject;
+}
