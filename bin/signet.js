@@ -3,4 +3,5 @@
 // clone needs no build step before `npx signet` works.
 import { register } from 'tsx/esm/api';
 register();
-await import('../src/cli.ts');
+const { runFromProcess } = await import('../src/cli.ts');
+await runFromProcess();

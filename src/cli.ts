@@ -1,0 +1,75 @@
+/**
+ * The signet command line: global options, command registration and the one
+ * place that maps errors to exit codes. Command logic lives in src/commands/.
+ */
+import { Command, CommanderError } from 'commander';
+import { resolveNow } from './core/clock.ts';
+import { SignetError } from './core/errors.ts';
+import { CommandContext, type CliIo, type GlobalOptions } from './commands/context.ts';
+import { registerCommands } from './commands/index.ts';
+
+/** Thrown by handlers that want a specific exit status without an error message (verify/check). */
+export class ExitStatus extends Error {
+  readonly status: number;
+  constructor(status: number) {
+    super(`exit ${status}`);
+    this.status = status;
+  }
+}
+
+function buildProgram(io: CliIo): { program: Command; close(): void } {
+  const program = new Command('signet')
+    .description('DNSSEC zone signer and key-rollover manager')
+    .option('--db <path>', 'state database (default $SIGNET_DB, else ./state.db)')
+    .option('--now <time>', 'act as if the clock read TIME (ISO 8601 or Unix seconds)')
+    .option('--json', 'machine-readable output')
+    .option('--passphrase-file <path>', 'file holding the passphrase for private keys (else $SIGNET_PASSPHRASE)')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout(s),
+      writeErr: (s) => io.stderr(s),
+      outputError: (s, write) => write(s),
+    });
+  let ctx: CommandContext | null = null;
+  const context = (): CommandContext => {
+    const opts = program.opts<GlobalOptions>();
+    return (ctx ??= new CommandContext(io, resolveNow(opts.now), opts));
+  };
+  registerCommands(program, context);
+  return { program, close: () => ctx?.close() };
+}
+
+/** Runs the CLI with `argv` (without node and script) and returns the exit status. */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const { program, close } = buildProgram(io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof ExitStatus) return e.status;
+    if (e instanceof CommanderError) {
+      // Help and version exit 0; every other commander error is bad usage (SPEC: exit 2).
+      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0 ? 0 : 2;
+    }
+    if (e instanceof SignetError) {
+      io.stderr(`signet: error: ${e.describe()}\n`);
+      return e.exitCode;
+    }
+    io.stderr(`signet: error: ${(e as Error).stack ?? String(e)}\n`);
+    return 1;
+  } finally {
+    close();
+  }
+}
+
+/** Entry point for bin/signet.js: runs with the process's arguments and streams. */
+export async function runFromProcess(): Promise<void> {
+  const io: CliIo = {
+    stdout: (s) => process.stdout.write(s),
+    stderr: (s) => process.stderr.write(s),
+    env: process.env,
+    cwd: process.cwd(),
+  };
+  process.exitCode = await main(process.argv.slice(2), io);
+}

@@ -1,0 +1,23 @@
+/** `signet sign NAME`: sign the zone's input into its output, atomically. */
+import type { Command } from 'commander';
+import { formatIso } from '../core/time.ts';
+import { signZoneToFile } from '../manager/sign-service.ts';
+import { requireZone } from '../manager/zone-config.ts';
+import type { CommandContext } from './context.ts';
+import { openDb } from './db.ts';
+
+export function registerSignCommand(program: Command, context: () => CommandContext): void {
+  program.command('sign').argument('<name>', 'zone')
+    .description('sign the zone\'s input into its output (temporary file, fsync, rename)')
+    .action(async (nameArg: string) => {
+      const ctx = context();
+      const db = openDb(ctx);
+      const z = requireZone(db, nameArg);
+      const result = await signZoneToFile(db, z, ctx.now, ctx.passphrase());
+      for (const w of result.warnings) ctx.warn(w);
+      if (ctx.json) return ctx.outJson({ ...result, earliestExpiration: result.earliestExpiration === null ? null : formatIso(result.earliestExpiration) });
+      ctx.out(`signed ${result.zone} serial ${result.serial}: ${result.signatures} signatures over ${result.rrsets} RRsets`);
+      ctx.out(`wrote ${result.output}`);
+      if (result.earliestExpiration !== null) ctx.out(`earliest signature expiration ${formatIso(result.earliestExpiration)}`);
+    });
+}
