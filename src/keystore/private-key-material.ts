@@ -46,6 +46,23 @@ function leftPad(b: Uint8Array, length: number): Uint8Array {
   return out;
 }
 
+function toBigInt(b: Uint8Array): bigint {
+  return b.length === 0 ? 0n : BigInt(`0x${Buffer.from(b).toString('hex')}`);
+}
+
+/**
+ * OpenSSL signs with the CRT values (p, q, dp, dq, qi) and never looks at d,
+ * so a file whose d or n does not belong to them would still "work" and then
+ * be exported wrong. Check that all eight values are one key (RFC 8017 §3.2).
+ */
+function checkRsaComponents([n, e, d, p, q, dp, dq, qi]: bigint[]): void {
+  const ok = p! > 1n && q! > 1n && n === p! * q!
+    && dp === d! % (p! - 1n) && dq === d! % (q! - 1n)
+    && (qi! * q!) % p! === 1n
+    && (e! * d!) % (p! - 1n) === 1n && (e! * d!) % (q! - 1n) === 1n;
+  if (!ok) throw bad('the RSA private key fields are not one consistent key');
+}
+
 /**
  * Builds a private KeyObject from BIND private-key fields (name → raw bytes).
  * ERR_KEY_MATERIAL when a field is missing or the values are not a key.
@@ -56,11 +73,14 @@ export function privateKeyFromFields(algorithm: number, fields: ReadonlyMap<stri
     switch (info.family) {
       case 'rsa': {
         const jwk: Record<string, string> = { kty: 'RSA' };
+        const values: bigint[] = [];
         RSA_FIELDS.forEach((name, i) => {
           const v = fields.get(name);
           if (!v || v.length === 0) throw bad(`RSA private key has no ${name}`);
           jwk[RSA_JWK[i]!] = b64u(v);
+          values.push(toBigInt(v));
         });
+        checkRsaComponents(values);
         return createPrivateKey({ format: 'jwk', key: jwk });
       }
       case 'ecdsa': {
