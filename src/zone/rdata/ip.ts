@@ -64,6 +64,10 @@ export function parseIPv6(text: string): Uint8Array | null {
 
 /** RFC 5952 §4: lowercase, no leading zeros, the longest run (≥ 2) of zero groups as `::`. */
 export function formatIPv6(b: Uint8Array, offset = 0): string {
+  // RFC 5952 §5: IPv4-mapped addresses in mixed notation.
+  let mapped = b[offset + 10] === 0xff && b[offset + 11] === 0xff;
+  for (let i = 0; i < 10 && mapped; i++) if (b[offset + i] !== 0) mapped = false;
+  if (mapped) return `::ffff:${formatIPv4(b, offset + 12)}`;
   const groups: number[] = [];
   for (let i = 0; i < 8; i++) groups.push((b[offset + i * 2]! << 8) | b[offset + i * 2 + 1]!);
   let bestStart = -1;
