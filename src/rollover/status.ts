@@ -97,7 +97,7 @@ export function rolloverTitle(state: ZoneState, kind: RolloverKind, oldKeyIds: r
 
 /** "KSK 12345", "ZSK k7 (being generated)". */
 export function keyLabel(key: KeyRecord): string {
-  return key.keyTag === null ? `${roleName(key.role)} ${key.id} (being generated)` : `${roleName(key.role)} ${key.keyTag}`;
+  return key.keyTag === null ? `${roleName(key.role)} ${key.id} (new key)` : `${roleName(key.role)} ${key.keyTag}`;
 }
 
 /** Keys that publish or sign now, or are part of the rollover. */

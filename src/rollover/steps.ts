@@ -14,8 +14,8 @@
  *     waits Iret after activate (the old key's signatures).
  *   Algorithm rollover (RFC 6781 §4.1.4, with a double-DS at the parent):
  *     sign → Iret → publish → Ipub → submit-ds → DS seen, then DS TTL +
- *     parent-propagation-delay → withdraw-ds → DS gone, then DS TTL → remove
- *     → Ipub → retire. While a DNSKEY of an algorithm is published, every
+ *     parent-propagation-delay → withdraw-ds → DS gone, then DS TTL +
+ *     parent-propagation-delay → remove → Ipub → retire. While a DNSKEY of an algorithm is published, every
  *     RRset carries a signature of that algorithm (RFC 4035 §2.2).
  *   First signing: publish (and sign) → Dprp + max(TTLkey, largest TTL) →
  *     submit-ds → finished once the DS is seen at every parent server.
@@ -27,14 +27,14 @@ import { isKeySigningRole, ttlsInForce } from './key-state.ts';
 import type { Policy } from './policy.ts';
 import type { Fact, FactName, KeyRecord, RolloverKind, RolloverRecord, ZoneState } from './state.ts';
 import {
-  dnskeySwapWait, dsPublishWait, dsWithdrawWait, firstSigningDsDelay, maxTtls, publishInterval, retireInterval,
+  algorithmDsWithdrawWait, dnskeySwapWait, dsPublishWait, dsWithdrawWait, firstSigningDsDelay, maxTtls, publishInterval, retireInterval,
 } from './timing.ts';
 import type { TtlsInForce } from './timing.ts';
 
 /** Which keys of the rollover a mark or gate part is about. */
 export type KeyGroup = 'new' | 'old' | 'new-ds' | 'old-ds';
 
-export type IntervalName = 'Ipub' | 'Iret' | 'ds-publish' | 'dnskey-swap' | 'ds-withdraw' | 'first-ds';
+export type IntervalName = 'Ipub' | 'Iret' | 'ds-publish' | 'dnskey-swap' | 'ds-withdraw' | 'ds-withdraw-algorithm' | 'first-ds';
 
 export type GatePart =
   /** Every key of the group has its key material. */
@@ -112,7 +112,11 @@ export const ROLLOVERS: Record<RolloverKind, RolloverDefinition> = {
         gate: [{ type: 'evidence', group: 'new-ds', expect: 'present' }, { type: 'wait', group: 'new-ds', fact: 'ds-seen', interval: 'ds-publish' }],
         marks: [{ group: 'old-ds', fact: 'ds-withdrawn' }],
       },
-      { name: 'remove', gate: dsGoneGate, marks: [{ group: 'old', fact: 'removed' }] },
+      {
+        name: 'remove',
+        gate: [{ type: 'evidence', group: 'old-ds', expect: 'absent' }, { type: 'wait', group: 'old-ds', fact: 'ds-gone', interval: 'ds-withdraw-algorithm' }],
+        marks: [{ group: 'old', fact: 'removed' }],
+      },
       // The old signatures go last, once no resolver can hold a DNSKEY RRset with the old algorithm.
       { name: 'retire', gate: [{ type: 'wait', group: 'old', fact: 'removed', interval: 'Ipub' }], marks: [{ group: 'old', fact: 'retired' }] },
     ],
@@ -187,6 +191,8 @@ export function intervalSeconds(policy: Policy, ttls: TtlsInForce, interval: Int
       return { seconds: dnskeySwapWait(policy, ttls), formula: `dnskey-ttl ${d(ttls.dnskeyTtl)} + zone-propagation-delay ${d(policy.zonePropagationDelay)}` };
     case 'ds-withdraw':
       return { seconds: dsWithdrawWait(policy, ttls), formula: `DS TTL ${d(ttls.dsTtl)}` };
+    case 'ds-withdraw-algorithm':
+      return { seconds: algorithmDsWithdrawWait(policy, ttls), formula: `DS TTL ${d(ttls.dsTtl)} + parent-propagation-delay ${d(policy.parentPropagationDelay)}` };
     case 'first-ds':
       return { seconds: firstSigningDsDelay(policy, ttls), formula: `zone-propagation-delay ${d(policy.zonePropagationDelay)} + max(dnskey-ttl ${d(ttls.dnskeyTtl)}, largest zone TTL ${d(ttls.maxZoneTtl)})` };
   }

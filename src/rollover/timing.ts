@@ -82,6 +82,17 @@ export function dsWithdrawWait(_policy: Policy, ttls: TtlsInForce): number {
 }
 
 /**
+ * Algorithm rollover, after the old DS is gone from every parent server that
+ * we ask: a validator that wants a signature of every algorithm the DS RRset
+ * signals (RFC 4035 §2.2 read strictly) must no longer hold the DS RRset with
+ * the old algorithm when the old DNSKEYs go, and parent instances we cannot
+ * ask may still serve it for parent-propagation-delay. So: TTLds + DprpP.
+ */
+export function algorithmDsWithdrawWait(policy: Policy, ttls: TtlsInForce): number {
+  return ttls.dsTtl + policy.parentPropagationDelay;
+}
+
+/**
  * First signing: the DS may be offered only once no resolver can hold
  * unsigned data from before the signed zone was published:
  * Dprp + max(DNSKEY TTL, largest zone TTL) (issue 3).
