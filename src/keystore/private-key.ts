@@ -10,7 +10,7 @@ import { equalBytes } from '../core/bytes.ts';
 import { SignetError } from '../core/errors.ts';
 import type { UnixSeconds } from '../core/time.ts';
 import { DNSKEY_FLAG_SEP, DNSKEY_FLAG_ZONE } from '../zone/dnssec-rdata.ts';
-import { createSigningKey } from '../signer/algorithms.ts';
+import { createSigningKey, generateKeyPair } from '../signer/algorithms.ts';
 import type { SigningKey } from '../signer/signing-key.ts';
 import type { KeyRole, KeyRow, KeySource, KeyTiming, NewKey } from './types.ts';
 
@@ -102,4 +102,20 @@ export function newKeyFromPrivateKey(privateKey: KeyObject, options: NewKeyOptio
     retiredAt: options.retiredAt ?? null,
     removedAt: options.removedAt ?? null,
   };
+}
+
+/** How many fresh keys `generateNewKey` tries before giving up on a free tag. */
+const TAG_ATTEMPTS = 16;
+
+/**
+ * Generates a key for a zone whose tag is not in `usedTags` (the tags of
+ * the zone's existing keys, removed ones included), so that validators never
+ * see two keys with one tag (RFC 4034 Appendix B: tags are not unique).
+ */
+export function generateNewKey(options: Omit<NewKeyOptions, 'source'> & { usedTags: ReadonlySet<number>; rsaBits?: number }): NewKey {
+  for (let i = 0; i < TAG_ATTEMPTS; i++) {
+    const key = newKeyFromPrivateKey(generateKeyPair(options.algorithm, { rsaBits: options.rsaBits }), { ...options, source: 'generated' });
+    if (!options.usedTags.has(key.keyTag)) return key;
+  }
+  throw new SignetError('ERR_KEY_TAG_COLLISION', `no free key tag after ${TAG_ATTEMPTS} keys`);
 }

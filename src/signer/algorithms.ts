@@ -231,20 +231,24 @@ export function publicKeyFromDnskey(algorithm: number, bytes: Uint8Array): KeyOb
   }
 }
 
-/** Signs with a private key as the algorithm requires, giving DNSSEC's signature field. */
+/**
+ * Signs with a private key as the algorithm requires, giving DNSSEC's
+ * signature field. The Buffer node returns is a Uint8Array already; it is
+ * returned as is, without a copy (this runs once per RRset).
+ */
 function makeSigner(info: AlgorithmInfo, privateKey: KeyObject): (data: Uint8Array) => Uint8Array {
   switch (info.family) {
     // RFC 5702 §3: RSASSA-PKCS1-v1_5 with SHA-256 (node's default RSA padding).
     case 'rsa':
-      return (data) => new Uint8Array(nodeSign(info.hash, data, privateKey));
+      return (data) => nodeSign(info.hash, data, privateKey);
     // RFC 6605 §4: the signature is r | s, each the field length: IEEE P1363, not DER.
     case 'ecdsa': {
       const keyInput = { key: privateKey, dsaEncoding: 'ieee-p1363' as const };
-      return (data) => new Uint8Array(nodeSign(info.hash, data, keyInput));
+      return (data) => nodeSign(info.hash, data, keyInput);
     }
     // RFC 8080 §4 and RFC 8032: EdDSA signs the data itself, no pre-hash.
     case 'eddsa':
-      return (data) => new Uint8Array(nodeSign(null, data, privateKey));
+      return (data) => nodeSign(null, data, privateKey);
   }
 }
 

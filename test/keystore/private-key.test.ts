@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toHex } from '../../src/core/bytes.ts';
-import { decodePrivateKey, encodePrivateKey, flagsForRole, loadSigningKey, newKeyFromPrivateKey } from '../../src/keystore/private-key.ts';
+import { decodePrivateKey, encodePrivateKey, flagsForRole, generateNewKey, loadSigningKey, newKeyFromPrivateKey } from '../../src/keystore/private-key.ts';
 import { openStateDb } from '../../src/keystore/state-db.ts';
 import { generateKeyPair, SIGNING_ALGORITHMS } from '../../src/signer/algorithms.ts';
 import { verifySignature } from '../../src/signer/verify-signature.ts';
@@ -58,5 +58,18 @@ describe('loadSigningKey', () => {
     expect(() => loadSigningKey({ ...a, privateKey: b.privateKey }, null)).toThrow(code('ERR_KEY_MISMATCH'));
     expect(() => loadSigningKey({ ...a, algorithm: 14 }, null)).toThrow(code('ERR_KEY_TYPE'));
     expect(loadSigningKey(a, null).keyTag).toBe(a.keyTag);
+  });
+});
+
+describe('generateNewKey', () => {
+  it('returns a key whose tag the zone does not use yet', () => {
+    const k = generateNewKey({ zone: 'example.', role: 'zsk', algorithm: 15, createdAt: T0, passphrase: null, usedTags: new Set([1, 2, 3]) });
+    expect([1, 2, 3]).not.toContain(k.keyTag);
+    expect(k).toMatchObject({ source: 'generated', flags: 256, algorithm: 15, encrypted: false });
+  });
+
+  it('gives up with ERR_KEY_TAG_COLLISION when no tag is free', () => {
+    const all = new Set(Array.from({ length: 65536 }, (_, i) => i));
+    expect(() => generateNewKey({ zone: 'example.', role: 'ksk', algorithm: 15, createdAt: T0, passphrase: null, usedTags: all })).toThrow(code('ERR_KEY_TAG_COLLISION'));
   });
 });

@@ -16,8 +16,17 @@ let db: StateDb;
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'signet-db-'));
-  db = openStateDb(join(dir, 'state.db'));
+  // In memory unless a test needs the file: fsync-heavy files slow the suite down.
+  db = openStateDb(':memory:');
 });
+
+/** Replaces the in-memory database with one in a file. */
+function useFileDb(): string {
+  db.close();
+  const path = join(dir, 'state.db');
+  db = openStateDb(path);
+  return path;
+}
 afterEach(() => {
   db.close();
   rmSync(dir, { recursive: true, force: true });
@@ -29,7 +38,7 @@ function newKey(zone: string, role: 'ksk' | 'zsk' | 'csk' = 'zsk') {
 
 describe('openStateDb', () => {
   it('creates the file with mode 0600, in WAL mode, at the current schema version', () => {
-    const path = join(dir, 'state.db');
+    const path = useFileDb();
     expect(statSync(path).mode & 0o777).toBe(0o600);
     db.addZone({ name: 'example.com.', input: 'in', output: 'out', createdAt: T0 });
     // SQLite gives the WAL file the database file's permissions.
@@ -42,6 +51,7 @@ describe('openStateDb', () => {
   });
 
   it('keeps an existing database and its data; migrations run once', () => {
+    useFileDb();
     db.addZone({ name: 'example.com.', input: 'in', output: 'out', createdAt: T0 });
     db.close();
     db = openStateDb(join(dir, 'state.db'));
@@ -50,6 +60,7 @@ describe('openStateDb', () => {
   });
 
   it('refuses a database from a newer signet', () => {
+    useFileDb();
     db.close();
     const raw = new Database(join(dir, 'state.db'));
     raw.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
@@ -242,6 +253,7 @@ describe('transaction', () => {
   });
 
   it('is seen by a second connection once committed', () => {
+    useFileDb();
     const other = openStateDb(join(dir, 'state.db'));
     try {
       db.addZone({ name: 'example.', input: 'i', output: 'o', createdAt: T0 });
