@@ -278,7 +278,7 @@ describe('a registrar that never acts', () => {
     const stalled = new World({ policy, start: T0, maxZoneTtl: D, parentServers: PARENT });
     stalled.runUntil(T0 + 2 * D);
     // From now on the parent ignores the registrar.
-    (stalled as unknown as { parentActs: boolean }).parentActs = false;
+    stalled.parentActs = false;
     stalled.runUntil(T0 + 33 * D);
     expect(stalled.stepTimes('ksk', 'submit-ds')).toEqual([T0 + 30 * D + IPUB]);
     expect(stalled.stepTimes('ksk', 'activate')).toEqual([]);

@@ -62,7 +62,7 @@ export class World {
   readonly results: StepResult[] = [];
   readonly servers: ParentServerSpec[];
   readonly parentDsTtl: number;
-  readonly parentActs: boolean;
+  parentActs: boolean;
   private readonly serverSets: Array<Set<string>>;
   private pending: PendingChange[] = [];
   private nextTag = 10000;
