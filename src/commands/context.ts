@@ -4,6 +4,7 @@
  * tests build it directly to run commands in-process.
  */
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { UnixSeconds } from '../core/time.ts';
 import { SignetError } from '../core/errors.ts';
 
@@ -33,8 +34,8 @@ export class CommandContext {
     this.io = io;
     this.now = now;
     this.json = options.json === true;
-    this.dbPath = options.db ?? io.env.SIGNET_DB ?? 'state.db';
-    this.passphraseFile = options.passphraseFile;
+    this.dbPath = resolve(io.cwd, options.db ?? io.env.SIGNET_DB ?? 'state.db');
+    this.passphraseFile = options.passphraseFile === undefined ? undefined : resolve(io.cwd, options.passphraseFile);
   }
 
   /** Registers something to release when the command ends (a database handle, a lock). */

@@ -32,8 +32,9 @@ export function registerZoneCommands(program: Command, context: () => CommandCon
     .requiredOption('--input <file>', 'the unsigned zone file')
     .option('--output <file>', 'where the signed zone goes (default FILE.signed)')
     .option('--policy <name>', 'policy name', 'default')
+    .option('--no-keys', 'generate no keys (import them with `signet key import`)')
     .description('register a zone and generate its first keys per the policy')
-    .action(async (nameArg: string, opts: { input: string; output?: string; policy: string }) => {
+    .action(async (nameArg: string, opts: { input: string; output?: string; policy: string; keys: boolean }) => {
       const ctx = context();
       const name = normalizeZoneName(nameArg);
       const db = openDb(ctx);
@@ -46,7 +47,7 @@ export function registerZoneCommands(program: Command, context: () => CommandCon
       const passphrase = ctx.passphrase();
       const keys = db.transaction(() => {
         db.addZone({ name, input, output, policy: opts.policy, settings: {}, createdAt: ctx.now });
-        const made = generateInitialKeys(db, name, policy, ctx.now, passphrase);
+        const made = opts.keys ? generateInitialKeys(db, name, policy, ctx.now, passphrase) : [];
         db.addEvent({
           zone: name, time: ctx.now, kind: 'zone-added',
           message: `zone ${name} added with policy ${opts.policy}; keys ${made.map((k) => `${k.role.toUpperCase()} ${k.keyTag}`).join(', ')}`,
