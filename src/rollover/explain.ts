@@ -101,7 +101,8 @@ export function explainStatus(state: ZoneState, policy: Policy, now: UnixSeconds
   for (const k of status.keys) {
     const tag = k.keyTag ?? k.id;
     const since = k.activeSince === null ? '' : ` since ${formatIso(k.activeSince)}`;
-    lines.push(`  ${k.role.toUpperCase()} ${tag} algorithm ${k.algorithm}: ${k.state}${since}, DS ${k.ds}`);
+    const ds = k.role === 'zsk' ? '' : `, DS ${k.ds}`;
+    lines.push(`  ${k.role.toUpperCase()} ${tag} algorithm ${k.algorithm}: ${k.state}${since}${ds}`);
   }
   const next = status.nextRollover;
   lines.push(next === null

@@ -52,24 +52,24 @@ export function planRollovers(
   let lastZone = '';
   let lastDs = '';
   const ref = (k: KeyRecord): KeyRef => ({ id: k.id, algorithm: k.algorithm });
-  const record = () => {
-    const set = zoneKeySet(state, t);
-    const ttls = ttlsInForce(state, policy, t);
+  const record = (at: UnixSeconds = t) => {
+    const set = zoneKeySet(state, at);
+    const ttls = ttlsInForce(state, policy, at);
     const zone = { dnskeys: set.dnskeys.map(ref), dnskeySigners: set.dnskeySigners.map(ref), zoneSigners: set.zoneSigners.map(ref), dnskeyTtl: policy.dnskeyTtl, maxZoneTtl: ttls.maxZoneTtl };
     const zoneText = JSON.stringify(zone);
-    if (zoneText !== lastZone) publications.push({ kind: 'zone', at: t, ...zone });
+    if (zoneText !== lastZone) publications.push({ kind: 'zone', at, ...zone });
     lastZone = zoneText;
     // The parent acts at once: it serves exactly the DS the zone asked for.
     const ds = set.dsKeys.map(ref);
     const dsText = JSON.stringify(ds);
-    if (dsText !== lastDs) publications.push({ kind: 'ds', at: t, server: 'parent', ds, ttl: policy.parentDsTtl });
+    if (dsText !== lastDs) publications.push({ kind: 'ds', at, server: 'parent', ds, ttl: policy.parentDsTtl });
     lastDs = dsText;
   };
-  // What was there before the plan starts is assumed served since long ago.
-  const before = t;
-  t = now - 400 * 86400;
-  record();
-  t = before;
+  // The past, replayed from the facts (the zone was unsigned before its first fact), so that the
+  // model also sees what caches may still hold from before the plan starts.
+  const past = [...new Set(start.keys.flatMap((k) => Object.values(k.facts).map((f) => f!.at)))].filter((at) => at <= now).sort((a, b) => a - b);
+  record(Math.min(now, ...past) - 400 * 86400);
+  for (const at of past) record(at);
 
   for (let i = 0; i < MAX_TICKS; i++) {
     const result = step(state, policy, t, observations);

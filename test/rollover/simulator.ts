@@ -149,6 +149,7 @@ export class World {
           case 'submit-ds': this.registrar(action.keyIds, []); break;
           case 'withdraw-ds': this.registrar([], action.keyIds); break;
           case 'query-parent-ds':
+            this.applyParent(this.now);
             if (round === 0) observations.push({ kind: 'parent-ds', at: this.now, servers: this.parentAnswers() });
             break;
           case 'notify':
