@@ -106,18 +106,18 @@ export function classifyZone(zone: Zone): ClassifiedZone {
   const groups: RRset[][] = [];
   let prev: RRset | null = null;
   for (const rrset of rrsets) {
-    if (!rrset.owner.isSubdomainOf(origin)) {
-      throw new SignetError('ERR_SIGN_OUT_OF_ZONE', `${rrset.owner.toString()} is not in the zone ${origin.toString()}`);
+    // Negative: a new owner after the previous one; 0: the same owner.
+    const order = prev === null ? -1 : prev.owner === rrset.owner ? 0 : prev.owner.compare(rrset.owner);
+    if (order > 0 || (order === 0 && prev!.type >= rrset.type)) {
+      throw new SignetError('ERR_SIGN_UNSORTED', `zone RRsets are not in canonical order at ${rrset.owner.toString()} ${typeToString(rrset.type)}`);
     }
-    if (prev === null) {
-      groups.push([rrset]);
+    if (order === 0) {
+      groups[groups.length - 1]!.push(rrset);
     } else {
-      const order = prev.owner.compare(rrset.owner);
-      if (order > 0 || (order === 0 && prev.type >= rrset.type)) {
-        throw new SignetError('ERR_SIGN_UNSORTED', `zone RRsets are not in canonical order at ${rrset.owner.toString()} ${typeToString(rrset.type)}`);
+      if (!rrset.owner.isSubdomainOf(origin)) {
+        throw new SignetError('ERR_SIGN_OUT_OF_ZONE', `${rrset.owner.toString()} is not in the zone ${origin.toString()}`);
       }
-      if (order === 0) groups[groups.length - 1]!.push(rrset);
-      else groups.push([rrset]);
+      groups.push([rrset]);
     }
     prev = rrset;
   }
@@ -140,6 +140,13 @@ export function classifyZone(zone: Zone): ClassifiedZone {
     let kind: OwnerKind;
     if (cut !== null && !cut.name.equals(name) && name.isSubdomainOf(cut.name)) {
       kind = cut.kind;
+      if (kind === 'occluded') {
+        // RFC 6672 §2.3: "Resource records MUST NOT exist at any subdomain of the owner of a DNAME RR."
+        warnings.push({
+          code: 'WARN_SIGN_OCCLUDED',
+          message: `${name.toString()} is below the DNAME at ${cut.name.toString()}: its data is occluded, not served, not signed (RFC 6672 §2.3)`,
+        });
+      }
     } else {
       cut = null;
       if (name.equals(origin)) {

@@ -15,8 +15,8 @@
  * file spelled each name.
  */
 import { SignetError } from '../core/errors.ts';
-import { buildRRset } from '../zone/canonical.ts';
-import { encodeNsec } from '../zone/dnssec-rdata.ts';
+import { encodeTypeBitmap } from '../zone/dnssec-rdata.ts';
+import type { Name } from '../zone/name.ts';
 import type { RRset } from '../zone/record.ts';
 import { RRType } from '../zone/types.ts';
 import { authoritativeTypes } from './authority.ts';
@@ -35,6 +35,33 @@ export function denialTtl(soa: RRset): number {
   return Math.min(minimum, soa.ttl);
 }
 
+/**
+ * Type bitmaps (RFC 4034 §4.1.2) memoized by type list: a zone has few
+ * distinct type sets, so each bitmap is encoded once and shared.
+ */
+export function createBitmapCache(): (types: readonly number[]) => Uint8Array {
+  const cache = new Map<string, Uint8Array>();
+  return (types) => {
+    const key = types.join(',');
+    let bitmap = cache.get(key);
+    if (bitmap === undefined) {
+      bitmap = encodeTypeBitmap(types);
+      cache.set(key, bitmap);
+    }
+    return bitmap;
+  };
+}
+
+/**
+ * A one-record RRset of a signer-made type whose RDATA is already canonical
+ * (NSEC since RFC 6840 §5.1, NSEC3, NSEC3PARAM), built without the sorting
+ * and copying of buildRRset.
+ */
+export function singleRecordRRset(owner: Name, type: number, cls: number, ttl: number, rdata: Uint8Array): RRset {
+  const rdatas = [rdata];
+  return { owner, type, class: cls, ttl, rdatas, canonicalRdatas: rdatas };
+}
+
 /** Whether a denial chain covers this owner at all (glue and occluded names are not in it). */
 export function isInDenialChain(owner: ZoneOwner): boolean {
   return owner.kind === 'apex' || owner.kind === 'authoritative' || owner.kind === 'delegation';
@@ -51,16 +78,23 @@ export function isInDenialChain(owner: ZoneOwner): boolean {
 export function buildNsecChain(zone: ClassifiedZone, apexExtraTypes: readonly number[], ttl: number): RRset[] {
   const members = zone.owners.filter(isInDenialChain);
   const cls = zone.soa.class;
-  const out: RRset[] = [];
+  const bitmapOf = createBitmapCache();
+  const out: RRset[] = new Array(members.length);
   for (let i = 0; i < members.length; i++) {
     const owner = members[i]!;
-    // RFC 4034 §4.1.1: the last NSEC's Next Domain Name is the apex.
-    const next = (members[i + 1] ?? members[0]!).name.toLowerCase();
+    // RFC 4034 §4.1.1: the last NSEC's Next Domain Name is the apex. The
+    // canonical wire form is the name in lowercase (see the header).
+    const next = (members[i + 1] ?? members[0]!).name.canonical;
     const types = authoritativeTypes(owner);
     if (owner.kind === 'apex') types.push(...apexExtraTypes);
     types.push(RRType.RRSIG, RRType.NSEC);
-    const rdata = encodeNsec({ nextName: next, types });
-    out.push(buildRRset([{ owner: owner.name, type: RRType.NSEC, class: cls, ttl, rdata }]));
+    types.sort((a, b) => a - b);
+    const bitmap = bitmapOf(types);
+    // RFC 4034 §4.1: Next Domain Name, then Type Bit Maps.
+    const rdata = new Uint8Array(next.length + bitmap.length);
+    rdata.set(next, 0);
+    rdata.set(bitmap, next.length);
+    out[i] = singleRecordRRset(owner.name, RRType.NSEC, cls, ttl, rdata);
   }
   return out;
 }

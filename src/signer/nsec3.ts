@@ -19,15 +19,14 @@
  * Every NSEC3 gets the Opt-Out flag when Opt-Out is on (RFC 5155 §3.1.2.1).
  */
 import { SignetError } from '../core/errors.ts';
-import { compareBytes, toBase32Hex } from '../core/bytes.ts';
-import { buildRRset } from '../zone/canonical.ts';
-import { encodeNsec3, encodeNsec3Param } from '../zone/dnssec-rdata.ts';
+import { compareBytes } from '../core/bytes.ts';
+import { encodeNsec3Param } from '../zone/dnssec-rdata.ts';
 import { Name } from '../zone/name.ts';
 import type { RRset } from '../zone/record.ts';
 import { RRType } from '../zone/types.ts';
 import { authoritativeTypes, listEmptyNonTerminals } from './authority.ts';
 import type { ClassifiedZone, ZoneOwner } from './authority.ts';
-import { isInDenialChain } from './nsec.ts';
+import { createBitmapCache, isInDenialChain, singleRecordRRset } from './nsec.ts';
 import { createNsec3Hasher, NSEC3_HASH_SHA1 } from './nsec3-hash.ts';
 import type { Nsec3Hasher } from './nsec3-hash.ts';
 
@@ -57,7 +56,27 @@ function bitmapTypes(owner: ZoneOwner, apexExtraTypes: readonly number[]): numbe
   if (owner.kind === 'apex') types.push(...apexExtraTypes, RRType.NSEC3PARAM);
   // The original name has RRSIGs unless it is an insecure delegation (unsigned NS only).
   if (owner.kind !== 'delegation' || owner.hasDs) types.push(RRType.RRSIG);
-  return types;
+  return types.sort((a, b) => a - b);
+}
+
+const BASE32HEX = Buffer.from('0123456789abcdefghijklmnopqrstuv', 'latin1');
+
+/** The owner label: the hash in base32hex, lowercase, unpadded (RFC 5155 §3.3); 20 octets give 32 characters. */
+function hashLabel(hash: Uint8Array): Uint8Array {
+  const out = new Uint8Array(Math.ceil((hash.length * 8) / 5));
+  let bits = 0;
+  let value = 0;
+  let o = 0;
+  for (let i = 0; i < hash.length; i++) {
+    value = ((value << 8) | hash[i]!) & 0xffff;
+    bits += 8;
+    while (bits >= 5) {
+      out[o++] = BASE32HEX[(value >>> (bits - 5)) & 31]!;
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out[o] = BASE32HEX[(value << (5 - bits)) & 31]!;
+  return out;
 }
 
 /**
@@ -81,6 +100,7 @@ export function buildNsec3Chain(
   for (const owner of members) {
     entries.push({ hash: hasher.hashName(owner.name), original: owner.name, types: bitmapTypes(owner, apexExtraTypes) });
   }
+  const bitmapOf = createBitmapCache();
   const empty: readonly number[] = [];
   for (const ent of listEmptyNonTerminals(members.map((o) => o.name), zone.origin)) {
     entries.push({ hash: hasher.hashName(ent), original: ent, types: empty });
@@ -90,7 +110,15 @@ export function buildNsec3Chain(
   const flags = params.optOut ? NSEC3_FLAG_OPT_OUT : 0;
   const cls = zone.soa.class;
   const originLabels = zone.origin.labels;
-  const out: RRset[] = [];
+  // The RDATA prefix every NSEC3 of the chain shares: algorithm, flags, iterations, salt.
+  const prefix = new Uint8Array(5 + params.salt.length);
+  prefix[0] = NSEC3_HASH_SHA1;
+  prefix[1] = flags;
+  prefix[2] = params.iterations >>> 8;
+  prefix[3] = params.iterations & 0xff;
+  prefix[4] = params.salt.length;
+  prefix.set(params.salt, 5);
+  const out: RRset[] = new Array(entries.length);
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i]!;
     const next = entries[i + 1] ?? entries[0]!;
@@ -100,16 +128,16 @@ export function buildNsec3Chain(
         `NSEC3 hash collision between ${entry.original.toString()} and ${next.original.toString()}; choose another salt`,
       );
     }
-    const rdata = encodeNsec3({
-      hashAlgorithm: NSEC3_HASH_SHA1,
-      flags,
-      iterations: params.iterations,
-      salt: params.salt,
-      nextHashed: next.hash,
-      types: entry.types,
-    });
-    const owner = Name.fromLabels([Buffer.from(toBase32Hex(entry.hash), 'latin1'), ...originLabels]);
-    out.push(buildRRset([{ owner, type: RRType.NSEC3, class: cls, ttl, rdata }]));
+    // RFC 5155 §3.2: Hash Algorithm, Flags, Iterations, Salt Length, Salt,
+    // Hash Length, Next Hashed Owner Name, Type Bit Maps.
+    const bitmap = bitmapOf(entry.types);
+    const rdata = new Uint8Array(prefix.length + 1 + next.hash.length + bitmap.length);
+    rdata.set(prefix, 0);
+    rdata[prefix.length] = next.hash.length;
+    rdata.set(next.hash, prefix.length + 1);
+    rdata.set(bitmap, prefix.length + 1 + next.hash.length);
+    const owner = Name.fromLabels([hashLabel(entry.hash), ...originLabels]);
+    out[i] = singleRecordRRset(owner, RRType.NSEC3, cls, ttl, rdata);
   }
   return out;
 }
@@ -121,5 +149,5 @@ export function buildNsec3Chain(
  */
 export function buildNsec3Param(zone: ClassifiedZone, params: Nsec3Parameters, ttl: number): RRset {
   const rdata = encodeNsec3Param({ hashAlgorithm: NSEC3_HASH_SHA1, flags: 0, iterations: params.iterations, salt: params.salt });
-  return buildRRset([{ owner: zone.origin, type: RRType.NSEC3PARAM, class: zone.soa.class, ttl, rdata }]);
+  return singleRecordRRset(zone.origin, RRType.NSEC3PARAM, zone.soa.class, ttl, rdata);
 }

@@ -215,14 +215,28 @@ export function signZone(zone: Zone, options: SignZoneOptions): SignedZone {
       ordered.push({ rrset: nsec3[nsec3Index++]!, sign: 'zsk' });
     }
   };
+  const push = (owner: ZoneOwner, rrset: RRset) => {
+    pushNsec3Before(rrset);
+    ordered.push({ rrset, sign: signRole(owner, rrset) });
+  };
   for (const owner of classified.owners) {
-    const here: RRset[] = owner.kind === 'apex' ? [...owner.rrsets.map((r) => (r.type === RRType.SOA ? soa : r)), ...apexAdded] : [...owner.rrsets];
-    if (isInDenialChain(owner) && nsec.length > 0) here.push(nsec[nsecIndex++]!);
-    here.sort((a, b) => a.type - b.type);
-    for (const rrset of here) {
-      pushNsec3Before(rrset);
-      ordered.push({ rrset, sign: signRole(owner, rrset) });
+    const denial = isInDenialChain(owner) && nsec.length > 0 ? nsec[nsecIndex++]! : null;
+    if (owner.kind === 'apex') {
+      const here = [...owner.rrsets.map((r) => (r.type === RRType.SOA ? soa : r)), ...apexAdded];
+      if (denial !== null) here.push(denial);
+      for (const rrset of here.sort((a, b) => a.type - b.type)) push(owner, rrset);
+      continue;
     }
+    // owner.rrsets are in type order already; the NSEC goes where its type number sorts.
+    let pending = denial;
+    for (const rrset of owner.rrsets) {
+      if (pending !== null && pending.type < rrset.type) {
+        push(owner, pending);
+        pending = null;
+      }
+      push(owner, rrset);
+    }
+    if (pending !== null) push(owner, pending);
   }
   pushNsec3Before(null);
 

@@ -43,6 +43,7 @@ describe('classifyZone', () => {
   it('treats everything below an apex DNAME as occluded (RFC 6672 §2.3)', () => {
     const zone = makeZone('example.', [SOA, '@ NS ns1.example.net.', '@ DNAME example.net.', 'www A 192.0.2.1']);
     expect(kinds(zone)).toEqual({ 'example.': 'apex', 'www.example.': 'occluded' });
+    expect(classifyZone(zone).warnings.map((w) => w.code)).toEqual(['WARN_SIGN_OCCLUDED']);
   });
 
   it('makes a cut of NS plus DNAME at one non-apex name a delegation', () => {

@@ -2,7 +2,7 @@ import { createPublicKey, verify as nodeVerify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { signBatch, signRRset } from '../../src/signer/rrsig.ts';
 import { encodeRRsetForSigning } from '../../src/zone/canonical.ts';
-import { decodeDnskey, decodeRrsig } from '../../src/zone/dnssec-rdata.ts';
+import { decodeDnskey, decodeRrsig, encodeRrsigHeader } from '../../src/zone/dnssec-rdata.ts';
 import { Name } from '../../src/zone/name.ts';
 import type { RRset } from '../../src/zone/record.ts';
 import { RRType } from '../../src/zone/types.ts';
@@ -67,6 +67,32 @@ describe('signRRset (RFC 4034 §3, RFC 4035 §2.2)', () => {
     const sig = decodeRrsig(signRRset(rrset, zsk, { ...times, inception: 2 ** 32 - 10, expiration: 2 ** 32 + 100 }));
     expect(sig.inception).toBe(2 ** 32 - 10);
     expect(sig.expiration).toBe(100);
+  });
+});
+
+describe('signed data', () => {
+  it('is exactly encodeRrsigHeader + encodeRRsetForSigning, across keys, RRsets and a growing buffer', () => {
+    const captured: Uint8Array[] = [];
+    const capture = (tag: number, algorithm: number) => ({
+      ...ed25519Key(4, ZSK_FLAGS), keyTag: tag, algorithm,
+      sign: (d: Uint8Array) => { captured.push(d.slice()); return new Uint8Array(8).fill(tag & 0xff); },
+    });
+    const keys = [capture(1111, 13), capture(2222, 15)];
+    const big = rrsetOf(Array.from({ length: 300 }, (_, i) => `big TXT "${'x'.repeat(20)}${i}"`), RRType.TXT);
+    const small = rrsetOf(['Mixed.Case NS NS1.EXAMPLE.', 'mixed.case NS ns2.example.'], RRType.NS);
+    const results = signBatch([{ rrset: small, keys, expiration: 2000 }, { rrset: big, keys, expiration: 3000 }, { rrset: small, keys: [keys[0]!], expiration: 4000 }], { inception: 1000, signerName: origin });
+    const expected: Uint8Array[] = [];
+    const rdatas: Uint8Array[] = [];
+    for (const [rrset, ks, expiration] of [[small, keys, 2000], [big, keys, 3000], [small, [keys[0]!], 4000]] as const) {
+      for (const k of ks) {
+        const header = encodeRrsigHeader({ typeCovered: rrset.type, algorithm: k.algorithm, labels: rrset.owner.rrsigLabels, originalTtl: rrset.ttl, expiration, inception: 1000, keyTag: k.keyTag, signerName: origin });
+        expected.push(Buffer.concat([header, encodeRRsetForSigning(rrset.owner.canonical, rrset, rrset.ttl)]));
+        rdatas.push(Buffer.concat([header, new Uint8Array(8).fill(k.keyTag & 0xff)]));
+      }
+    }
+    expect(captured.map((c) => Buffer.from(c).toString('hex'))).toEqual(expected.map((c) => Buffer.from(c).toString('hex')));
+    expect(results.flat().map((c) => Buffer.from(c).toString('hex'))).toEqual(rdatas.map((c) => Buffer.from(c).toString('hex')));
+    expect(big.rdatas.length).toBe(300);
   });
 });
 

@@ -146,7 +146,8 @@ describe('signZone with NSEC3 (RFC 5155 Appendix A zone)', () => {
 });
 
 describe('signZone keys and algorithms (RFC 4035 §2.2)', () => {
-  const zone: Zone = makeZone('example.', ['@ SOA ns1 h 1 3600 300 3600000 300', '@ NS ns1', 'ns1 A 192.0.2.1', 'sub NS ns.sub', 'ns.sub A 192.0.2.2']);
+  // ns1 has a type above NSEC (HTTPS, 65), so the NSEC sorts between its RRsets.
+  const zone: Zone = makeZone('example.', ['@ SOA ns1 h 1 3600 300 3600000 300', '@ NS ns1', 'ns1 A 192.0.2.1', 'ns1 TYPE65 \\# 3 000100', 'sub NS ns.sub', 'ns.sub A 192.0.2.2']);
   const code = (o: SignZoneOptions) => {
     try {
       signZone(zone, o);
@@ -166,6 +167,8 @@ describe('signZone keys and algorithms (RFC 4035 §2.2)', () => {
       expect(signatures.map((s) => decodeRrsig(s).algorithm), `${rrset.owner.toString()} ${typeToString(rrset.type)}`).toEqual([13, 15]);
     }
     expectAllVerify(signed);
+    expectCanonicalOrder(signed);
+    expect(signed.rrsets.filter((x) => x.rrset.owner.toString() === 'ns1.example.').map((x) => x.rrset.type)).toEqual([RRType.A, RRType.NSEC, 65]);
   });
 
   it('refuses a DNSKEY set whose algorithms a role cannot sign', () => {
