@@ -206,18 +206,74 @@ export function signZone(zone: Zone, options: SignZoneOptions): SignedZone {
     apexAdded.push(buildNsec3Param(zoneWithSoa, options.denial, ttl));
   }
 
-  // Every RRset in canonical order, with whether (and by which role) it is signed.
-  const ordered: { rrset: RRset; sign: 'ksk' | 'zsk' | null }[] = [];
+  const ordered = orderRRsets(classified, soa, apexAdded, nsec, nsec3);
+
+  // Sign, each RRset with its own jittered expiration.
+  const now = options.now;
+  const inception = signatureInception(now, validity);
+  const items: SignItem[] = [];
+  let earliest = Infinity;
+  let latest = -Infinity;
+  for (const entry of ordered) {
+    if (entry.sign === null) continue;
+    const expiration = signatureExpiration(now, validity, options.random(entry.rrset.owner, entry.rrset.type));
+    if (expiration < earliest) earliest = expiration;
+    if (expiration > latest) latest = expiration;
+    entry.item = items.length;
+    items.push({ rrset: entry.rrset, keys: entry.sign === 'ksk' ? roles.ksk : roles.zsk, expiration });
+  }
+  const signatures = signBatch(items, { inception, signerName: origin });
+
+  const none: readonly Uint8Array[] = [];
+  let signatureCount = 0;
+  const rrsets: SignedRRset[] = ordered.map((entry) => {
+    const sigs = entry.item === null ? none : signatures[entry.item]!;
+    signatureCount += sigs.length;
+    return { rrset: entry.rrset, signatures: sigs };
+  });
+
+  return {
+    origin,
+    serial: options.serial,
+    rrsets,
+    warnings,
+    stats: {
+      rrsets: rrsets.length,
+      rrsetsSigned: items.length,
+      signatures: signatureCount,
+      denialRecords: nsec.length + nsec3.length,
+      inception,
+      earliestExpiration: earliest,
+      latestExpiration: latest,
+    },
+  };
+}
+
+interface OrderedRRset {
+  readonly rrset: RRset;
+  /** The key role that signs it, or null when it is not signed. */
+  readonly sign: 'ksk' | 'zsk' | null;
+  /** Index of its item in the signing batch, once it has one. */
+  item: number | null;
+}
+
+/**
+ * Every RRset of the signed zone in canonical order: the zone's own (SOA
+ * replaced), the signer-made apex sets, NSEC at its owner in type order, and
+ * NSEC3 owners merged in where their names sort.
+ */
+function orderRRsets(classified: ClassifiedZone, soa: RRset, apexAdded: readonly RRset[], nsec: readonly RRset[], nsec3: readonly RRset[]): OrderedRRset[] {
+  const ordered: OrderedRRset[] = [];
   let nsecIndex = 0;
   let nsec3Index = 0;
   const pushNsec3Before = (rrset: RRset | null) => {
     while (nsec3Index < nsec3.length && (rrset === null || compareRRsets(nsec3[nsec3Index]!, rrset) < 0)) {
-      ordered.push({ rrset: nsec3[nsec3Index++]!, sign: 'zsk' });
+      ordered.push({ rrset: nsec3[nsec3Index++]!, sign: 'zsk', item: null });
     }
   };
   const push = (owner: ZoneOwner, rrset: RRset) => {
     pushNsec3Before(rrset);
-    ordered.push({ rrset, sign: signRole(owner, rrset) });
+    ordered.push({ rrset, sign: signRole(owner, rrset), item: null });
   };
   for (const owner of classified.owners) {
     const denial = isInDenialChain(owner) && nsec.length > 0 ? nsec[nsecIndex++]! : null;
@@ -239,50 +295,7 @@ export function signZone(zone: Zone, options: SignZoneOptions): SignedZone {
     if (pending !== null) push(owner, pending);
   }
   pushNsec3Before(null);
-
-  // Sign.
-  const now = options.now;
-  const inception = signatureInception(now, validity);
-  const items: SignItem[] = [];
-  const itemOf: number[] = new Array(ordered.length).fill(-1);
-  let earliest = Infinity;
-  let latest = -Infinity;
-  for (let i = 0; i < ordered.length; i++) {
-    const entry = ordered[i]!;
-    if (entry.sign === null) continue;
-    const expiration = signatureExpiration(now, validity, options.random(entry.rrset.owner, entry.rrset.type));
-    if (expiration < earliest) earliest = expiration;
-    if (expiration > latest) latest = expiration;
-    itemOf[i] = items.length;
-    items.push({ rrset: entry.rrset, keys: entry.sign === 'ksk' ? roles.ksk : roles.zsk, expiration });
-  }
-  const signatures = signBatch(items, { inception, signerName: origin });
-
-  const rrsets: SignedRRset[] = new Array(ordered.length);
-  let signatureCount = 0;
-  const none: readonly Uint8Array[] = [];
-  for (let i = 0; i < ordered.length; i++) {
-    const item = itemOf[i]!;
-    const sigs = item >= 0 ? signatures[item]! : none;
-    signatureCount += sigs.length;
-    rrsets[i] = { rrset: ordered[i]!.rrset, signatures: sigs };
-  }
-
-  return {
-    origin,
-    serial: options.serial,
-    rrsets,
-    warnings,
-    stats: {
-      rrsets: rrsets.length,
-      rrsetsSigned: items.length,
-      signatures: signatureCount,
-      denialRecords: nsec.length + nsec3.length,
-      inception,
-      earliestExpiration: earliest,
-      latestExpiration: latest,
-    },
-  };
+  return ordered;
 }
 
 /** Which role signs an RRset at an owner, or null when it is not signed. */
