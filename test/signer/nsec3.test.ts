@@ -45,7 +45,7 @@ describe('NSEC3 chain (RFC 5155 §7.1)', () => {
   });
 
   it('skips empty non-terminals that exist only because of an opted-out delegation', () => {
-    const lines = ['@ SOA ns1 h 1 3600 300 3600000 300', '@ NS ns1', 'ns1 A 192.0.2.1', 'd.ent NS ns.d.ent', 's.ent2 NS ns.s.ent2', 's.ent2 DS 1 13 2 aabb', 'a.ent3 NS ns.a.ent3', 'b.ent3 A 192.0.2.3'];
+    const lines = ['@ SOA ns1.example. h.example. 1 3600 300 3600000 300', '@ NS ns1', 'ns1 A 192.0.2.1', 'd.ent NS ns.d.ent', 's.ent2 NS ns.s.ent2', 's.ent2 DS 1 13 2 aabb', 'a.ent3 NS ns.a.ent3', 'b.ent3 A 192.0.2.3'];
     const hashedOwners = (optOut: boolean) => {
       const zone = classifyZone(makeZone('example.', lines));
       return buildNsec3Chain(zone, [], { iterations: 0, salt: new Uint8Array(), optOut }, 300).length;
@@ -54,6 +54,16 @@ describe('NSEC3 chain (RFC 5155 §7.1)', () => {
     expect(hashedOwners(false)).toBe(9);
     // With opt-out: d.ent and the ENT ent go; a.ent3 goes but ent3 stays (b.ent3 needs it): 6.
     expect(hashedOwners(true)).toBe(6);
+    // The exact chain, as BIND 9.18 `dnssec-signzone -3 - -A` made it for this zone on this machine.
+    const zone = classifyZone(makeZone('example.', lines));
+    expect(present(buildNsec3Chain(zone, [RRType.DNSKEY], { iterations: 0, salt: new Uint8Array(), optOut: true }, 300))).toEqual([
+      '3msev9usmd4br9s97v51r2tdvmr9iqo1 1 1 0 - fpbq332qsrt57059o9c4tqtbm75cn9k6 NS SOA RRSIG DNSKEY NSEC3PARAM',
+      'fpbq332qsrt57059o9c4tqtbm75cn9k6 1 1 0 - ibi3njha1i79qf920qc6hruqo3aditpm', // H(ent3.example), ENT
+      'ibi3njha1i79qf920qc6hruqo3aditpm 1 1 0 - joc5mrpqk9tsdsoosuifdp40t65f4657 A RRSIG', // H(b.ent3.example)
+      'joc5mrpqk9tsdsoosuifdp40t65f4657 1 1 0 - m1o89lfdo9rrf2f8r8ss42d81d09v48m', // H(ent2.example), ENT
+      'm1o89lfdo9rrf2f8r8ss42d81d09v48m 1 1 0 - nfngct1nqikfjtvmrp4bsbgovlsgu0cu A RRSIG', // H(ns1.example)
+      'nfngct1nqikfjtvmrp4bsbgovlsgu0cu 1 1 0 - 3msev9usmd4br9s97v51r2tdvmr9iqo1 NS DS RRSIG', // H(s.ent2.example)
+    ]);
   });
 
   it('gives empty non-terminals an empty bitmap and uses the RFC 9077 TTL', () => {
