@@ -8,11 +8,13 @@
  * occluded names or empty non-terminals. The chain runs in canonical order
  * and the last NSEC points back at the apex (RFC 4034 §4.1.1).
  *
- * Next Domain Name: we write it in lowercase. RFC 6840 §5.1 removed NSEC
- * from the types whose RDATA names are lowercased for canonical form, so
- * either case is valid and signs the same bytes we publish; lowercase is what
- * BIND, Knot and ldns emit, and makes the output independent of how the zone
- * file spelled each name.
+ * Next Domain Name: we write it in lowercase. RFC 4034 §6.2 listed NSEC
+ * among the types whose RDATA names are lowercased for signing; RFC 6840
+ * §5.1 removed it, so validators may follow either rule. A lowercase next
+ * name is the same bytes under both rules, so its signature verifies for
+ * old and new validators alike, and the output does not depend on how the
+ * zone file spelled each name. (BIND 9.18 and ldns keep the zone's
+ * spelling instead, checked here; both are valid.)
  */
 import { SignetError } from '../core/errors.ts';
 import { encodeTypeBitmap } from '../zone/dnssec-rdata.ts';
