@@ -11,14 +11,18 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
+  MissingToolError,
   bindDs,
   bindKeygen,
   bindSignZone,
+  execTool,
+  findMissingTools,
   makeTempDir,
   ofType,
   query,
   startAuthServer,
   startUnbound,
+  tamperRdata,
   verifyWithAll,
   writeTamperedCopy,
 } from '../helpers/interop/index.ts';
@@ -211,5 +215,27 @@ describe('Knot as the authoritative server', () => {
     expect(ofType(www.answer, 'AAAA').map((r) => r.data)).toEqual(['2001:db8::10']);
     const missing = await query(resolver.port, `missing.${ORIGIN}`, 'TXT', { recurse: true });
     expect([missing.rcode, missing.flags.ad], show(missing, resolver.log())).toEqual([3, true]);
+  });
+});
+
+describe('harness failure modes', () => {
+  test('every tool the harness runs is installed (CI must install, never skip)', () => {
+    expect(findMissingTools(), 'install the listed Debian packages').toEqual([]);
+  });
+
+  test('a missing binary is an error naming it, not a skip', async () => {
+    await expect(execTool('signet-interop-no-such-tool', [])).rejects.toBeInstanceOf(MissingToolError);
+  });
+
+  test('a server that refuses the zone fails fast with its log', async () => {
+    const broken = join(tmp.path, 'broken.zone');
+    writeFileSync(broken, `${ORIGIN}. 3600 IN SOA ns1 hostmaster 1 2 3 4 5\n${ORIGIN}. 3600 IN NOSUCHTYPE x\n`);
+    const started = performance.now();
+    await expect(startAuthServer('nsd', { zoneFile: broken, origin: ORIGIN })).rejects.toThrow(/nsd failed to start[\s\S]*NOSUCHTYPE/);
+    expect(performance.now() - started).toBeLessThan(5000);
+  });
+
+  test('tampering a record that does not exist throws instead of testing nothing', () => {
+    expect(() => tamperRdata(UNSIGNED, `nowhere.${ORIGIN}`, 'A', '192.0.2.1')).toThrow(/no nowhere\.example\.test\. A record/);
   });
 });

@@ -5,6 +5,8 @@
  * missing validator must fail the suite, never skip it (issue 2).
  */
 import { spawn } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
 
 /** Which Debian (bookworm) package ships each tool the harness calls. */
 export const TOOL_PACKAGES: Readonly<Record<string, string>> = {
@@ -58,8 +60,10 @@ export function formatCommand(bin: string, args: readonly string[]): string {
 /** Runs `bin args…` to completion. Rejects only when the tool cannot be started. */
 export function execTool(bin: string, args: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
   const command = formatCommand(bin, args);
+  const path = resolveTool(bin);
+  if (path === null) return Promise.reject(new MissingToolError(bin));
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, {
+    const child = spawn(path, args, {
       cwd: options.cwd,
       env: { ...process.env, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -104,4 +108,31 @@ export function describeExit(r: ExecResult): string {
   if (r.timedOut) return 'timed out';
   if (r.signal !== null) return `killed by ${r.signal}`;
   return `exit ${r.status}`;
+}
+
+/**
+ * Absolute path of `tool`: PATH first, then the sbin folders where Debian puts
+ * nsd, knotd and unbound (a non-root PATH often lacks them). Null when absent.
+ */
+export function resolveTool(tool: string): string | null {
+  if (tool.includes('/')) return tool;
+  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/local/sbin', '/usr/sbin', '/sbin'];
+  for (const dir of dirs) {
+    if (dir === '') continue;
+    const candidate = join(dir, tool);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return null;
+}
+
+/** Tools of TOOL_PACKAGES that resolveTool cannot find, as "tool (package)". */
+export function findMissingTools(): string[] {
+  return Object.entries(TOOL_PACKAGES)
+    .filter(([tool]) => resolveTool(tool) === null)
+    .map(([tool, pkg]) => `${tool} (${pkg})`);
 }

@@ -8,4 +8,4 @@ export * from './query.ts';
 export * from './bind-signer.ts';
 export * from './tamper.ts';
 export * from './tempdir.ts';
-export { MissingToolError, TOOL_PACKAGES } from './exec.ts';
+export { MissingToolError, TOOL_PACKAGES, execTool, findMissingTools } from './exec.ts';

@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { MissingToolError, formatCommand } from './exec.ts';
+import { MissingToolError, formatCommand, resolveTool } from './exec.ts';
 
 /** Keep the tail of a chatty server's output, enough to explain a failure. */
 const MAX_LOG = 64 * 1024;
@@ -29,10 +29,10 @@ export class ManagedProcess {
   private exitInfo: string | null = null;
   private readonly exited: Promise<void>;
 
-  private constructor(bin: string, args: readonly string[], cwd: string) {
-    this.command = formatCommand(bin, args);
+  private constructor(path: string, args: readonly string[], cwd: string) {
+    this.command = formatCommand(path, args);
     // detached: the server leads its own process group, so stop() reaches its forked children too.
-    this.child = spawn(bin, args, { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(path, args, { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     const append = (chunk: Buffer): void => {
       this.output += chunk.toString('utf8');
       if (this.output.length > MAX_LOG) this.output = this.output.slice(-MAX_LOG);
@@ -51,7 +51,9 @@ export class ManagedProcess {
   /** Starts `bin args…`; rejects at once when the binary does not exist. */
   static start(bin: string, args: readonly string[], cwd: string): Promise<ManagedProcess> {
     installExitHook();
-    const p = new ManagedProcess(bin, args, cwd);
+    const path = resolveTool(bin);
+    if (path === null) return Promise.reject(new MissingToolError(bin));
+    const p = new ManagedProcess(path, args, cwd);
     return new Promise((resolve, reject) => {
       p.child.once('error', (e: NodeJS.ErrnoException) => {
         live.delete(p);

@@ -65,8 +65,12 @@ export interface Resolver {
 /** How long a server may take to answer its first query. */
 const READY_TIMEOUT_MS = 10_000;
 const POLL_MS = 50;
+// Probes go over TCP: before the server binds, a TCP connect is refused at once, while
+// kdig ignores ICMP port-unreachable for UDP and would wait out its whole timeout.
 /** Attempts on fresh ports when a server cannot come up (a port race, most likely). */
 const PORT_ATTEMPTS = 3;
+/** NSD: "can't bind udp socket … Address already in use"; unbound: "bind: address already in use"; Knot: "cannot bind address … (address already in use)". */
+const PORT_RACE = /address already in use/i;
 
 const bare = (origin: string): string => (origin === '.' ? '.' : origin.replace(/\.$/, ''));
 const absolute = (origin: string): string => (origin.endsWith('.') ? origin : `${origin}.`);
@@ -82,29 +86,47 @@ function readIfExists(path: string): string {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** Why a start attempt failed; only a server that died (most likely a port race) is retried. */
+class StartFailure extends Error {
+  readonly portBusy: boolean;
+  constructor(message: string, portBusy: boolean) {
+    super(message);
+    this.portBusy = portBusy;
+  }
+}
+
+interface Readiness {
+  probe: (port: number) => Promise<DnsResponse>;
+  accept: (r: DnsResponse) => boolean;
+  /** Log lines meaning the server runs but will never serve the zone (it refused the file). */
+  fatal: RegExp | null;
+}
+
 /**
- * Polls until `accept(response)` holds. Throws when the process dies or the
- * time runs out; the caller adds the server's log.
+ * Polls until `accept(response)` holds. Fails at once when the process dies
+ * or its log shows a fatal error, else after READY_TIMEOUT_MS.
  */
-async function waitUntilAnswering(
-  proc: ManagedProcess,
-  probe: () => Promise<DnsResponse>,
-  accept: (r: DnsResponse) => boolean,
-): Promise<void> {
+async function waitUntilReady(proc: ManagedProcess, port: number, readiness: Readiness, logText: () => string): Promise<void> {
   const deadline = performance.now() + READY_TIMEOUT_MS;
   let last = 'no answer yet';
   while (performance.now() < deadline) {
-    if (proc.exit !== null) throw new Error(`server exited during startup (${proc.exit})`);
+    // Another process took the port between findFreePort and the bind: worth a new port.
+    // (Knot logs the failed bind and keeps running; NSD and unbound exit.)
+    if (PORT_RACE.test(logText())) throw new StartFailure('port already in use', true);
+    if (proc.exit !== null) throw new StartFailure(`server exited during startup (${proc.exit})`, false);
     try {
-      const r = await probe();
-      if (accept(r)) return;
+      const r = await readiness.probe(port);
+      if (readiness.accept(r)) return;
       last = `${r.rcodeName}${r.flags.aa ? ' aa' : ''}`;
     } catch (e) {
       last = (e as Error).message.split('\n')[0] ?? 'query failed';
     }
+    if (readiness.fatal?.test(logText()) === true) {
+      throw new StartFailure(`server refused the zone (last probe: ${last})`, false);
+    }
     await sleep(POLL_MS);
   }
-  throw new Error(`server did not become ready within ${READY_TIMEOUT_MS} ms (last probe: ${last})`);
+  throw new StartFailure(`server did not become ready within ${READY_TIMEOUT_MS} ms (last probe: ${last})`, false);
 }
 
 interface Launch {
@@ -113,30 +135,34 @@ interface Launch {
 }
 
 /**
- * Starts a server with `start(port)` and waits for it; on failure stops it
- * and, when no port was imposed, retries on another port.
+ * Starts a server with `start(port)` and waits for it. When the port is busy,
+ * retries on a new port, or on the imposed port after a pause (a restart: the
+ * previous process's workers may still be releasing it).
  */
 async function launch(
   describe: string,
   fixedPort: number | null,
   start: (port: number) => Promise<ManagedProcess>,
-  ready: (proc: ManagedProcess, port: number) => Promise<void>,
-  extraLog: () => string,
+  readiness: Readiness,
+  fileLogs: () => string,
 ): Promise<Launch> {
   const errors: string[] = [];
-  const attempts = fixedPort === null ? PORT_ATTEMPTS : 1;
-  for (let i = 0; i < attempts; i++) {
+  const maxAttempts = fixedPort === null ? PORT_ATTEMPTS : 5;
+  for (let attempt = 1; ; attempt++) {
     const port = fixedPort ?? (await findFreePort());
     const proc = await start(port);
     try {
-      await ready(proc, port);
+      await waitUntilReady(proc, port, readiness, () => `${proc.log}${fileLogs()}`);
       return { proc, port };
     } catch (e) {
       await proc.stop();
-      errors.push(`attempt ${i + 1} on port ${port}: ${(e as Error).message}\n$ ${proc.command}\n${proc.log}${extraLog()}`);
+      errors.push(`attempt ${attempt} on port ${port}: ${(e as Error).message}\n$ ${proc.command}\n${proc.log}${fileLogs()}`);
+      if (!(e instanceof StartFailure && e.portBusy && attempt < maxAttempts)) {
+        throw new Error(`interop: ${describe} failed to start\n${errors.join('\n')}`);
+      }
+      if (fixedPort !== null) await sleep(200);
     }
   }
-  throw new Error(`interop: ${describe} failed to start\n${errors.join('\n')}`);
 }
 
 // ---------------------------------------------------------------- NSD
@@ -218,6 +244,8 @@ export async function startAuthServer(kind: AuthKind, options: AuthServerOptions
 
   const start = (port: number): Promise<ManagedProcess> => {
     if (kind === 'nsd') {
+      // A fresh log per process: startup checks scan it, and an old run's errors must not count.
+      rmSync(join(dir, 'nsd.log'), { force: true });
       writeFileSync(confPath, nsdConfig(dir, port, origin));
       return ManagedProcess.start('nsd', ['-d', '-c', confPath], dir);
     }
@@ -225,12 +253,12 @@ export async function startAuthServer(kind: AuthKind, options: AuthServerOptions
     return ManagedProcess.start('knotd', ['-c', confPath], dir);
   };
   // Ready once it answers authoritatively for the apex SOA, i.e. the zone loaded.
-  const ready = (proc: ManagedProcess, port: number): Promise<void> =>
-    waitUntilAnswering(
-      proc,
-      () => query(port, origin, 'SOA', { timeoutSeconds: 1 }),
-      (r) => r.rcode === 0 && r.flags.aa && r.answer.some((rr) => rr.type === 'SOA'),
-    );
+  const readiness: Readiness = {
+    probe: (port) => query(port, origin, 'SOA', { tcp: true, timeoutSeconds: 1 }),
+    accept: (r) => r.rcode === 0 && r.flags.aa && r.answer.some((rr) => rr.type === 'SOA'),
+    // NSD: "zone example.test file zone.signed read with 3 errors"; Knot: "zone event 'load' failed".
+    fatal: /read with \d+ errors|zone event 'load' failed|failed to load zone/,
+  };
   const fileLogs = (): string => {
     const nsdLog = readIfExists(join(dir, 'nsd.log'));
     return `--- ${confPath}\n${readIfExists(confPath)}${nsdLog === '' ? '' : `--- nsd.log\n${nsdLog}`}`;
@@ -238,7 +266,7 @@ export async function startAuthServer(kind: AuthKind, options: AuthServerOptions
 
   let current: Launch;
   try {
-    current = await launch(kind, null, start, ready, fileLogs);
+    current = await launch(kind, null, start, readiness, fileLogs);
   } catch (e) {
     rmSync(dir, { recursive: true, force: true });
     throw e;
@@ -255,7 +283,7 @@ export async function startAuthServer(kind: AuthKind, options: AuthServerOptions
       await current.proc.stop();
       copyFileSync(zoneFile, zonePath);
       // Same port: the resolver's stub-zone points at it.
-      current = await launch(`${kind} (restart)`, port, start, ready, fileLogs);
+      current = await launch(`${kind} (restart)`, port, start, readiness, fileLogs);
     },
     async stop(): Promise<void> {
       if (stopped) return;
@@ -346,18 +374,17 @@ export async function startUnbound(options: ResolverOptions): Promise<Resolver> 
     return ManagedProcess.start('unbound', ['-d', '-c', confPath], dir);
   };
   // version.server is answered by unbound itself, so the probe leaves the cache empty.
-  const ready = (proc: ManagedProcess, port: number): Promise<void> =>
-    waitUntilAnswering(
-      proc,
-      () => query(port, 'version.server', 'TXT', { qclass: 'CH', recurse: true, dnssec: false, timeoutSeconds: 1 }),
-      (r) => r.rcode === 0,
-    );
+  const readiness: Readiness = {
+    probe: (port) => query(port, 'version.server', 'TXT', { qclass: 'CH', recurse: true, dnssec: false, tcp: true, timeoutSeconds: 1 }),
+    accept: (r) => r.rcode === 0,
+    fatal: null, // unbound exits on a bad config or trust anchor file
+  };
   const fileLogs = (): string =>
     `--- ${confPath}\n${readIfExists(confPath)}--- ${anchorPath}\n${readIfExists(anchorPath)}`;
 
   let current: Launch;
   try {
-    current = await launch('unbound', null, start, ready, fileLogs);
+    current = await launch('unbound', null, start, readiness, fileLogs);
   } catch (e) {
     rmSync(dir, { recursive: true, force: true });
     throw e;
@@ -372,7 +399,7 @@ export async function startUnbound(options: ResolverOptions): Promise<Resolver> 
       await current.proc.stop();
       if (changes.at !== undefined) at = changes.at ?? undefined;
       if (changes.trustAnchor !== undefined) writeFileSync(anchorPath, `${changes.trustAnchor.trimEnd()}\n`);
-      current = await launch('unbound (restart)', port, start, ready, fileLogs);
+      current = await launch('unbound (restart)', port, start, readiness, fileLogs);
     },
     async stop(): Promise<void> {
       if (stopped) return;
