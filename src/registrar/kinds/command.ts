@@ -46,14 +46,24 @@ function run(o: CommandRegistrarOptions, input: string, zone: string, action: 'a
       clearTimeout(timer);
       resolve(r);
     };
+    // detached: the program gets its own process group, so that the time limit kills
+    // whatever it started too (a killed shell would leave its children holding the pipes).
     const child = spawn('/bin/sh', ['-c', o.command], {
       stdio: ['pipe', 'pipe', 'pipe'],
+      detached: true,
       env: { ...process.env, SIGNET_ZONE: zone, SIGNET_ACTION: action, ...o.env },
     });
+    const limit = o.timeoutMs ?? 120_000;
     const timer = setTimeout(() => {
       timedOut = true;
-      child.kill('SIGKILL');
-    }, o.timeoutMs ?? 120_000);
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+      const err = stderr.text.trim();
+      settle({ status: 'failed', code: 'ERR_REGISTRAR_COMMAND_TIMEOUT', retry: true, message: `registrar command killed after ${limit} ms${err ? `: ${err}` : ''}` });
+    }, limit);
     child.stdout.on('data', (c: Buffer) => capture(stdout, c));
     child.stderr.on('data', (c: Buffer) => capture(stderr, c));
     // A program that exits without reading its input makes the write fail with EPIPE: its exit status decides.
@@ -61,9 +71,8 @@ function run(o: CommandRegistrarOptions, input: string, zone: string, action: 'a
     child.on('error', (e) => settle({ status: 'failed', code: 'ERR_REGISTRAR_COMMAND_FAILED', retry: true, message: `registrar command could not start: ${e.message}` }));
     child.on('close', (code, signal) => {
       const err = stderr.text.trim();
-      if (timedOut) {
-        settle({ status: 'failed', code: 'ERR_REGISTRAR_COMMAND_TIMEOUT', retry: true, message: `registrar command killed after ${o.timeoutMs ?? 120_000} ms${err ? `: ${err}` : ''}` });
-      } else if (code === 0) {
+      if (timedOut) return;
+      if (code === 0) {
         const out = stdout.text.trim();
         settle({ status: 'accepted', message: out === '' ? `registrar command accepted the ${action}` : out });
       } else {
