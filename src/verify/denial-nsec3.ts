@@ -1,0 +1,246 @@
+/**
+ * The NSEC3 chain (RFC 5155 §7.1, §7.3) and its parameters (RFC 9276).
+ *
+ * - NSEC3PARAM at the apex, and every NSEC3 with its hash algorithm,
+ *   iterations and salt (RFC 5155 §4, §7.3);
+ * - each owner is `base32hex(hash).<apex>` with a 20-octet SHA-1 hash, and
+ *   each Next Hashed Owner Name is 20 octets (RFC 5155 §3);
+ * - the chain, sorted by hash, is closed: each record points at the next
+ *   record present, the last at the first (RFC 5155 §3.1.7);
+ * - every name that must be covered has an NSEC3 at its hash: the apex,
+ *   authoritative names, delegations and the empty non-terminals they imply;
+ *   with Opt-Out, insecure delegations (and the empty non-terminals that
+ *   exist only because of them) may be left out if the NSEC3 covering their
+ *   hash has the Opt-Out flag (RFC 5155 §6, §7.1);
+ * - every NSEC3 owner is the hash of such a name (not of glue or occluded
+ *   data, not of nothing);
+ * - each bitmap lists the types at the original name (RFC 5155 §3.2.1).
+ *
+ * Names and records are matched by a merge over both lists sorted by hash:
+ * one hash per name (which the check cannot avoid) and no string keys.
+ */
+import { compareBytes, equalBytes, fromBase32Hex, toBase32Hex, toHex } from '../core/bytes.ts';
+import { listEmptyNonTerminals } from '../signer/authority.ts';
+import { NSEC3_FLAG_OPT_OUT } from '../signer/nsec3.ts';
+import { createNsec3Hasher, NSEC3_HASH_LENGTH, NSEC3_HASH_SHA1 } from '../signer/nsec3-hash.ts';
+import { decodeNsec3, decodeNsec3Param } from '../zone/dnssec-rdata.ts';
+import type { Nsec3Data, Nsec3ParamData } from '../zone/dnssec-rdata.ts';
+import type { Name } from '../zone/name.ts';
+import { RRType, typeToString } from '../zone/types.ts';
+import { describeDiff } from './denial-nsec.ts';
+import type { FindingCollector } from './finding.ts';
+import type { SignedSetInput } from './input.ts';
+import { diffTypes, expectedBitmap, isInChain } from './structure.ts';
+import type { ZoneStructure } from './structure.ts';
+
+interface Record3 {
+  readonly hash: Uint8Array;
+  readonly owner: Name;
+  readonly data: Nsec3Data;
+}
+
+interface Covered {
+  readonly hash: Uint8Array;
+  readonly name: Name;
+  readonly types: readonly number[];
+  /** May be left out under Opt-Out: an insecure delegation, or an empty non-terminal above only those. */
+  readonly optional: boolean;
+}
+
+/** RFC 9276 §3.2: validators may treat higher counts as insecure or bogus. */
+const ITERATIONS_RESOLVERS_REJECT = 100;
+
+export function checkNsec3Chain(z: ZoneStructure, findings: FindingCollector): void {
+  const origin = z.origin;
+  const params = chainParameters(z, findings);
+  if (params === null) return;
+  if (params.hashAlgorithm !== NSEC3_HASH_SHA1) {
+    findings.add('UNSUPPORTED_NSEC3_ALGORITHM', 'warning', origin, RRType.NSEC3PARAM,
+      `NSEC3 hash algorithm ${params.hashAlgorithm} is unknown to validators, which treat the zone as unsigned: use hash algorithm 1 (SHA-1)`);
+    return;
+  }
+  adviseParameters(origin, params, findings);
+
+  // The records of the chain, checked one by one.
+  const records: Record3[] = [];
+  for (const set of z.nsec3) {
+    const r = readRecord(set, origin, params, findings);
+    if (r !== null) records.push(r);
+  }
+  records.sort((a, b) => compareBytes(a.hash, b.hash));
+  const optOut = records.filter((r) => (r.data.flags & NSEC3_FLAG_OPT_OUT) !== 0).length;
+  if (optOut > 0 && optOut < records.length) {
+    findings.add('NSEC3_OPT_OUT_INCONSISTENT', 'warning', origin, RRType.NSEC3,
+      `${optOut} of ${records.length} NSEC3 records have the Opt-Out flag: sign with Opt-Out on or off for the whole chain`);
+  }
+
+  // Closed and ordered: each Next Hashed Owner Name is the next record present (RFC 5155 §3.1.7).
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!;
+    const successor = records[(i + 1) % records.length]!;
+    if (!equalBytes(r.data.nextHashed, successor.hash)) {
+      const next = toBase32Hex(r.data.nextHashed);
+      const present = records.some((x) => equalBytes(x.hash, r.data.nextHashed));
+      findings.add('NSEC3_CHAIN_GAP', 'critical', r.owner, RRType.NSEC3,
+        present
+          ? `the NSEC3 at ${r.owner.toString()} points to ${next}, skipping the NSEC3 at ${toBase32Hex(successor.hash)}, so resolvers get wrong denials: re-sign the zone`
+          : `the NSEC3 at ${r.owner.toString()} points to ${next}, where there is no NSEC3, so the chain is broken: re-sign the zone`,
+        { next, expected: toBase32Hex(successor.hash) });
+    }
+  }
+
+  // The names the chain must (or may) cover, by hash.
+  const hasher = createNsec3Hasher(params.iterations, params.salt);
+  const covered = coveredNames(z, hasher.hashName);
+  covered.sort((a, b) => compareBytes(a.hash, b.hash));
+  const unmatched: Record3[] = [];
+  let r = 0;
+  for (const c of covered) {
+    while (r < records.length && compareBytes(records[r]!.hash, c.hash) < 0) unmatched.push(records[r++]!);
+    const rec = records[r];
+    if (rec !== undefined && equalBytes(rec.hash, c.hash)) {
+      r++;
+      checkBitmap(c, rec, findings);
+      continue;
+    }
+    missingName(c, records, r, optOut > 0, findings);
+  }
+  while (r < records.length) unmatched.push(records[r++]!);
+  if (unmatched.length > 0) reportUnmatched(z, unmatched, hasher.hashName, findings);
+}
+
+/** The chain's parameters: the apex NSEC3PARAM, or the first NSEC3 when there is none (reported). */
+function chainParameters(z: ZoneStructure, findings: FindingCollector): Nsec3ParamData | null {
+  const param = z.apex.get(RRType.NSEC3PARAM);
+  if (param !== undefined) {
+    try {
+      return decodeNsec3Param(param.rrset.rdatas[0]!);
+    } catch {
+      findings.add('NSEC3PARAM_MISMATCH', 'critical', z.origin, RRType.NSEC3PARAM, 'the NSEC3PARAM record is malformed: re-sign the zone');
+    }
+  } else {
+    findings.add('NSEC3PARAM_MISSING', 'critical', z.origin, RRType.NSEC3PARAM,
+      'the zone has NSEC3 records but no NSEC3PARAM at the apex, so name servers cannot find the chain to answer denials: re-sign the zone');
+  }
+  for (const set of z.nsec3) {
+    try {
+      const n = decodeNsec3(set.rrset.rdatas[0]!);
+      return { hashAlgorithm: n.hashAlgorithm, flags: 0, iterations: n.iterations, salt: n.salt };
+    } catch {
+      // the record is reported when the chain is read
+    }
+  }
+  return null;
+}
+
+/** RFC 9276 §3.1: iterations 0 and no salt. */
+function adviseParameters(origin: Name, p: Nsec3ParamData, findings: FindingCollector): void {
+  if (p.iterations > 0) {
+    const risk = p.iterations > ITERATIONS_RESOLVERS_REJECT ? ', and many validators treat so many as insecure or fail' : '';
+    findings.add('NONZERO_NSEC3_ITERATION_COUNT', 'warning', origin, RRType.NSEC3PARAM,
+      `NSEC3 uses ${p.iterations} extra iterations, which cost resolvers work and add no protection${risk}: re-sign with nsec3-iterations 0 (RFC 9276)`,
+      { iterations: p.iterations });
+  }
+  if (p.salt.length > 0) {
+    findings.add('NONEMPTY_NSEC3_SALT', 'warning', origin, RRType.NSEC3PARAM,
+      `NSEC3 uses a salt (${toHex(p.salt)}), which adds no protection: re-sign with nsec3-salt - (RFC 9276)`, { salt: toHex(p.salt) });
+  }
+}
+
+function readRecord(set: SignedSetInput, origin: Name, params: Nsec3ParamData, findings: FindingCollector): Record3 | null {
+  const owner = set.rrset.owner;
+  let data: Nsec3Data;
+  try {
+    data = decodeNsec3(set.rrset.rdatas[0]!);
+  } catch {
+    findings.add('INVALID_NSEC3_HASH', 'critical', owner, RRType.NSEC3, `the NSEC3 at ${owner.toString()} is malformed: re-sign the zone`);
+    return null;
+  }
+  // RFC 5155 §7.3: every NSEC3 of the chain has the NSEC3PARAM's algorithm, iterations and salt.
+  if (data.hashAlgorithm !== params.hashAlgorithm || data.iterations !== params.iterations || !equalBytes(data.salt, params.salt)) {
+    findings.add('NSEC3PARAM_MISMATCH', 'critical', owner, RRType.NSEC3,
+      `the NSEC3 at ${owner.toString()} has hash algorithm ${data.hashAlgorithm}, ${data.iterations} iterations and salt ${saltText(data.salt)}, but NSEC3PARAM says ${params.hashAlgorithm}, ${params.iterations} and ${saltText(params.salt)}: re-sign the zone with one set of parameters`);
+    return null;
+  }
+  // RFC 5155 §3: the owner is one label, base32hex of the hash, directly below the apex.
+  const hash = owner.labelCount === origin.labelCount + 1 && owner.parent().equals(origin)
+    ? fromBase32Hex(Buffer.from(owner.labels[0]!).toString('latin1'))
+    : null;
+  if (hash === null || hash.length !== NSEC3_HASH_LENGTH) {
+    findings.add('INVALID_NSEC3_OWNER_NAME', 'critical', owner, RRType.NSEC3,
+      `the NSEC3 owner ${owner.toString()} is not the base32hex form of a hash directly below the apex: re-sign the zone`);
+    return null;
+  }
+  if (data.nextHashed.length !== NSEC3_HASH_LENGTH) {
+    findings.add('INVALID_NSEC3_HASH', 'critical', owner, RRType.NSEC3,
+      `the NSEC3 at ${owner.toString()} has a Next Hashed Owner Name of ${data.nextHashed.length} octets, not ${NSEC3_HASH_LENGTH}: re-sign the zone`);
+    return null;
+  }
+  return { hash, owner, data };
+}
+
+function saltText(salt: Uint8Array): string {
+  return salt.length === 0 ? '-' : toHex(salt);
+}
+
+/** Every name the chain covers, with its hash and expected bitmap (RFC 5155 §7.1). */
+function coveredNames(z: ZoneStructure, hash: (n: Name) => Uint8Array): Covered[] {
+  const members = z.owners.filter(isInChain);
+  const isInsecureDelegation = (o: (typeof members)[number]) => o.kind === 'delegation' && !o.hasDs;
+  const out: Covered[] = members.map((o) => ({ hash: hash(o.name), name: o.name, types: expectedBitmap(o, 'nsec3'), optional: isInsecureDelegation(o) }));
+  // RFC 5155 §7.1: empty non-terminals have NSEC3s too (empty bitmap), except those implied only by opted-out delegations.
+  const all = listEmptyNonTerminals(members.map((o) => o.name), z.origin);
+  const required = listEmptyNonTerminals(members.filter((o) => !isInsecureDelegation(o)).map((o) => o.name), z.origin);
+  let q = 0;
+  const none: readonly number[] = [];
+  for (const ent of all) {
+    while (q < required.length && required[q]!.compare(ent) < 0) q++;
+    const isRequired = q < required.length && required[q]!.equals(ent);
+    out.push({ hash: hash(ent), name: ent, types: none, optional: !isRequired });
+  }
+  return out;
+}
+
+function checkBitmap(c: Covered, rec: Record3, findings: FindingCollector): void {
+  const { missing, extra } = diffTypes(c.types, rec.data.types);
+  if (missing.length === 0 && extra.length === 0) return;
+  findings.add('NSEC3_BAD_BITMAP', 'critical', rec.owner, RRType.NSEC3,
+    `the NSEC3 for ${c.name.toString()} (at ${rec.owner.toString()}) ${describeDiff(missing, extra)}, so resolvers can be told that existing data does not exist: re-sign the zone`,
+    { name: c.name.toString(), missing: missing.map(typeToString).join(' '), extra: extra.map(typeToString).join(' ') });
+}
+
+/** A covered name without an NSEC3 at its hash; `r` is where its hash would sort among `records`. */
+function missingName(c: Covered, records: readonly Record3[], r: number, zoneUsesOptOut: boolean, findings: FindingCollector): void {
+  const at = toBase32Hex(c.hash);
+  if (c.optional && records.length > 0) {
+    // The NSEC3 that covers the hash: the last one before it, or the last of the chain when it sorts first.
+    const cover = records[r === 0 ? records.length - 1 : r - 1]!;
+    if ((cover.data.flags & NSEC3_FLAG_OPT_OUT) !== 0) return;
+    if (zoneUsesOptOut) {
+      findings.add('OPT_OUT_FLAG_NOT_SET', 'critical', c.name, RRType.NSEC3,
+        `${c.name.toString()} is left out of the chain, but the NSEC3 covering its hash (${cover.owner.toString()}) has no Opt-Out flag, so resolvers are told the delegation does not exist: re-sign the zone`,
+        { hash: at });
+      return;
+    }
+  }
+  findings.add('NSEC3_CHAIN_GAP', 'critical', c.name, RRType.NSEC3,
+    `${c.name.toString()} has no NSEC3 (its hash is ${at}), so resolvers can be told it does not exist: re-sign the zone`,
+    { hash: at });
+}
+
+/** NSEC3 records at the hash of no covered name: glue or occluded data (unexpected), or of nothing (bad hash). */
+function reportUnmatched(z: ZoneStructure, unmatched: readonly Record3[], hash: (n: Name) => Uint8Array, findings: FindingCollector): void {
+  const outside = z.owners.filter((o) => !isInChain(o)).map((o) => ({ hash: hash(o.name), name: o.name, kind: o.kind }));
+  for (const rec of unmatched) {
+    const hit = outside.find((x) => equalBytes(x.hash, rec.hash));
+    if (hit !== undefined) {
+      findings.add('NSEC3_UNEXPECTED_OWNER', 'warning', rec.owner, RRType.NSEC3,
+        `the NSEC3 at ${rec.owner.toString()} stands for ${hit.name.toString()}, which is ${hit.kind === 'glue' ? 'glue below a delegation' : 'occluded by a DNAME'} and belongs in no chain (RFC 5155 §7.1): re-sign the zone`,
+        { name: hit.name.toString() });
+      continue;
+    }
+    findings.add('NSEC3_BAD_HASH', 'critical', rec.owner, RRType.NSEC3,
+      `the NSEC3 owner ${rec.owner.toString()} is not the hash of any name in the zone, so the chain denies names wrongly: re-sign the zone`,
+      { hash: toBase32Hex(rec.hash) });
+  }
+}
