@@ -116,7 +116,7 @@ describe('verifyResponse (RFC 8945 §5.3)', () => {
 
   it('refuses a response whose content was changed', () => {
     const raw = signedResponse(requestMac);
-    raw[3] ^= 0x05; // RCODE
+    raw[3]! ^= 0x05; // RCODE
     expect(() => check(raw)).toThrow(expect.objectContaining({ code: 'ERR_TSIG_BAD_MAC' }));
   });
 

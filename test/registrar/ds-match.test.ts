@@ -55,7 +55,7 @@ describe('matchDs', () => {
 });
 
 describe('dsTtl and dsRdatasAt', () => {
-  const sig = (originalTtl: number, typeCovered = RRType.DS) => ({
+  const sig = (originalTtl: number, typeCovered: number = RRType.DS) => ({
     owner: ZONE, type: RRType.RRSIG, class: 1, ttl: 100,
     rdata: encodeRrsig({ typeCovered, algorithm: 13, labels: 2, originalTtl, expiration: 2, inception: 1, keyTag: 1, signerName: Name.parse('test.'), signature: new Uint8Array(64) }),
   });
