@@ -12,10 +12,11 @@
  */
 import { ZoneParseError } from '../core/errors.ts';
 import type { SourcePosition } from '../core/errors.ts';
-import { buildRRset, rrsetKey } from './canonical.ts';
+import { equalBytes } from '../core/bytes.ts';
+import { buildRRset, canonicalRdata } from './canonical.ts';
 import type { RRsetBuildWarning } from './canonical.ts';
 import type { Name } from './name.ts';
-import { parseZoneFile } from './parser.ts';
+import { parseZoneFileBatches } from './parser.ts';
 import type { ResourceRecord, RRset } from './record.ts';
 import { classToString, RRClass, RRType } from './types.ts';
 import type { Zone, ZoneWarning } from './zone.ts';
@@ -28,97 +29,141 @@ export interface LoadOptions {
 }
 
 /** Records of one RRset as read, and the order their first record came in. */
-interface Group {
-  readonly records: ResourceRecord[];
+interface TypeGroup {
+  readonly type: number;
   readonly seq: number;
+  records: ResourceRecord[];
+}
+
+/** Everything at one owner name (case-insensitive). */
+interface OwnerBucket {
+  readonly owner: Name;
+  readonly groups: TypeGroup[];
 }
 
 function positionOf(rr: ResourceRecord, file: string): SourcePosition {
   return rr.source ?? { file, line: 1, column: 1 };
 }
 
-/** Types allowed beside a CNAME (RFC 4035 §2.5; RFC 3007 KEY is long obsolete). */
+function describe(p: SourcePosition): string {
+  return `${p.file}:${p.line}:${p.column}`;
+}
+
+/** Types allowed beside a CNAME (RFC 4035 §2.5). */
 function mayAccompanyCname(type: number): boolean {
   return type === RRType.CNAME || type === RRType.RRSIG || type === RRType.NSEC;
 }
 
 export async function loadZone(path: string, origin: Name, options: LoadOptions = {}): Promise<Zone> {
   const zoneClass = options.class ?? RRClass.IN;
-  const groups = new Map<string, Group>();
+  // Keyed by canonical owner; consecutive records of one owner (the usual case) skip the lookup.
+  const owners = new Map<string, OwnerBucket>();
+  let lastOwner: Name | null = null;
+  let lastBucket: OwnerBucket | null = null;
+  let seq = 0;
   let soa: ResourceRecord | null = null;
   const parseOptions = options.defaultTtl === undefined ? { origin, class: zoneClass } : { origin, class: zoneClass, defaultTtl: options.defaultTtl };
-  for await (const rr of parseZoneFile(path, parseOptions)) {
-    const pos = positionOf(rr, path);
+  for await (const batch of parseZoneFileBatches(path, parseOptions)) for (const rr of batch) {
     if (!rr.owner.isSubdomainOf(origin)) {
-      throw new ZoneParseError('ERR_ZONE_OUT_OF_ZONE', `${rr.owner.toString()} is not in the zone ${origin.toString()}`, pos);
+      throw new ZoneParseError('ERR_ZONE_OUT_OF_ZONE', `${rr.owner.toString()} is not in the zone ${origin.toString()}`, positionOf(rr, path));
     }
     if (rr.class !== zoneClass) {
-      throw new ZoneParseError('ERR_ZONE_CLASS_MISMATCH', `class ${classToString(rr.class)} differs from the zone class ${classToString(zoneClass)}`, pos);
+      throw new ZoneParseError('ERR_ZONE_CLASS_MISMATCH', `class ${classToString(rr.class)} differs from the zone class ${classToString(zoneClass)}`, positionOf(rr, path));
     }
     if (rr.type === RRType.SOA) {
-      if (!rr.owner.equals(origin)) throw new ZoneParseError('ERR_ZONE_SOA_NOT_AT_APEX', `SOA at ${rr.owner.toString()}, not at the apex ${origin.toString()}`, pos);
-      if (soa) throw new ZoneParseError('ERR_ZONE_MULTIPLE_SOA', `second SOA record; the first is at ${describe(positionOf(soa, path))}`, pos);
+      if (!rr.owner.equals(origin)) throw new ZoneParseError('ERR_ZONE_SOA_NOT_AT_APEX', `SOA at ${rr.owner.toString()}, not at the apex ${origin.toString()}`, positionOf(rr, path));
+      if (soa) throw new ZoneParseError('ERR_ZONE_MULTIPLE_SOA', `second SOA record; the first is at ${describe(positionOf(soa, path))}`, positionOf(rr, path));
       soa = rr;
     } else if (rr.type === RRType.CNAME && rr.owner.equals(origin)) {
       // RFC 1034 §3.6.2 / §4.2.1: the apex holds SOA and NS, so a CNAME there would have company.
-      throw new ZoneParseError('ERR_ZONE_CNAME_AT_APEX', 'CNAME at the zone apex', pos);
+      throw new ZoneParseError('ERR_ZONE_CNAME_AT_APEX', 'CNAME at the zone apex', positionOf(rr, path));
     }
-    const key = rrsetKey(rr.owner, rr.type, rr.class);
-    const g = groups.get(key);
-    if (g) g.records.push(rr);
-    else groups.set(key, { records: [rr], seq: groups.size });
+    let bucket: OwnerBucket | null = rr.owner === lastOwner ? lastBucket : null;
+    if (!bucket) {
+      const c = rr.owner.canonical;
+      const key = Buffer.from(c.buffer, c.byteOffset, c.byteLength).toString('latin1');
+      bucket = owners.get(key) ?? null;
+      if (!bucket) {
+        bucket = { owner: rr.owner, groups: [] };
+        owners.set(key, bucket);
+      }
+      lastOwner = rr.owner;
+      lastBucket = bucket;
+    }
+    // An owner has a handful of types: a linear search beats a second map.
+    let group: TypeGroup | null = null;
+    for (const g of bucket.groups) if (g.type === rr.type) { group = g; break; }
+    if (group) group.records.push(rr);
+    else bucket.groups.push({ type: rr.type, seq: seq++, records: [rr] });
   }
   if (!soa) throw new ZoneParseError('ERR_ZONE_NO_SOA', `the zone ${origin.toString()} has no SOA record`, { file: path, line: 1, column: 1 });
 
+  const buckets = [...owners.values()];
+  owners.clear();
+  buckets.sort((a, b) => a.owner.compare(b.owner));
   const warnings: ZoneWarning[] = [];
   const warn = (w: RRsetBuildWarning): void => {
     warnings.push({ code: w.code, message: w.message, position: w.record.source ?? null });
   };
-  const built: { rrset: RRset; group: Group }[] = [];
-  for (const group of groups.values()) built.push({ rrset: buildRRset(group.records, warn), group });
-  groups.clear();
-  built.sort((a, b) => a.rrset.owner.compare(b.rrset.owner) || a.rrset.type - b.rrset.type);
-
-  checkNames(built, origin, soa, path);
-  return { origin, rrsets: built.map((b) => b.rrset), warnings };
-}
-
-function describe(p: SourcePosition): string {
-  return `${p.file}:${p.line}:${p.column}`;
-}
-
-/** Rules about the RRsets at one name, checked on the sorted list (one owner's RRsets are adjacent). */
-function checkNames(built: readonly { rrset: RRset; group: Group }[], origin: Name, soa: ResourceRecord, file: string): void {
+  const rrsets: RRset[] = [];
   let apexNs = false;
-  for (let i = 0; i < built.length;) {
-    const owner = built[i]!.rrset.owner;
-    let j = i;
-    let cname: Group | null = null;
-    let other: Group | null = null;
-    for (; j < built.length && built[j]!.rrset.owner.compare(owner) === 0; j++) {
-      const { rrset, group } = built[j]!;
-      if (rrset.type === RRType.NS && owner.equals(origin)) apexNs = true;
-      if (rrset.type === RRType.CNAME) {
-        cname = group;
-        if (rrset.rdatas.length > 1) {
-          // RFC 2181 §10.1: one CNAME per name.
-          throw new ZoneParseError('ERR_ZONE_MULTIPLE_CNAME', `more than one CNAME at ${owner.toString()}`, positionOf(group.records[1]!, file));
-        }
-      } else if (!mayAccompanyCname(rrset.type) && (other === null || group.seq < other.seq)) {
-        other = group;
-      }
-      if (rrset.type === RRType.DNAME && rrset.rdatas.length > 1) {
-        throw new ZoneParseError('ERR_ZONE_MULTIPLE_DNAME', `more than one DNAME at ${owner.toString()}`, positionOf(group.records[1]!, file));
-      }
+  for (const bucket of buckets) {
+    bucket.groups.sort((a, b) => a.type - b.type);
+    checkOwner(bucket, path);
+    for (const g of bucket.groups) {
+      const rrset = compact(buildRRset(g.records, warn));
+      if (rrset.type === RRType.NS && rrset.owner.equals(origin)) apexNs = true;
+      rrsets.push(rrset);
+      // Let the records go as soon as their RRset exists.
+      g.records = [];
     }
-    if (cname && other) {
-      // Report at whichever of the two came later in the file: that is the record that broke the rule.
-      const later = cname.seq > other.seq ? cname : other;
-      throw new ZoneParseError('ERR_ZONE_CNAME_AND_OTHER', `CNAME and other data at ${owner.toString()} (RFC 1034 §3.6.2)`, positionOf(later.records[0]!, file));
-    }
-    i = j;
   }
   if (!apexNs) {
-    throw new ZoneParseError('ERR_ZONE_NO_APEX_NS', `the zone ${origin.toString()} has no NS records at its apex`, positionOf(soa, file));
+    throw new ZoneParseError('ERR_ZONE_NO_APEX_NS', `the zone ${origin.toString()} has no NS records at its apex`, positionOf(soa, path));
+  }
+  return { origin, rrsets, warnings };
+}
+
+/**
+ * The RRset with exact-size arrays. buildRRset fills its arrays by push, and
+ * V8 leaves room for more elements: about 270 octets per RRset that a large
+ * zone keeps for as long as it is loaded.
+ */
+function compact(r: RRset): RRset {
+  const rdatas = r.rdatas.slice();
+  const canonicalRdatas = r.canonicalRdatas.slice();
+  return { owner: r.owner, type: r.type, class: r.class, ttl: r.ttl, rdatas, canonicalRdatas };
+}
+
+/** Distinct RDATA count, ignoring exact duplicates (which buildRRset drops). */
+function secondDistinct(records: readonly ResourceRecord[]): ResourceRecord | null {
+  const first = records[0]!;
+  for (let i = 1; i < records.length; i++) {
+    const r = records[i]!;
+    if (!equalBytes(canonicalRdata(r.type, r.rdata), canonicalRdata(first.type, first.rdata))) return r;
+  }
+  return null;
+}
+
+/** Rules about the RRsets at one name. */
+function checkOwner(bucket: OwnerBucket, file: string): void {
+  let cname: TypeGroup | null = null;
+  let other: TypeGroup | null = null;
+  for (const g of bucket.groups) {
+    if (g.type === RRType.CNAME) {
+      cname = g;
+      // RFC 2181 §10.1: one CNAME per name.
+      const second = secondDistinct(g.records);
+      if (second) throw new ZoneParseError('ERR_ZONE_MULTIPLE_CNAME', `more than one CNAME at ${bucket.owner.toString()}`, positionOf(second, file));
+    } else if (g.type === RRType.DNAME) {
+      const second = secondDistinct(g.records);
+      if (second) throw new ZoneParseError('ERR_ZONE_MULTIPLE_DNAME', `more than one DNAME at ${bucket.owner.toString()}`, positionOf(second, file));
+    }
+    if (!mayAccompanyCname(g.type) && (other === null || g.seq < other.seq)) other = g;
+  }
+  if (cname && other) {
+    // Report at whichever of the two came later in the file: that is the record that broke the rule.
+    const later = cname.seq > other.seq ? cname : other;
+    throw new ZoneParseError('ERR_ZONE_CNAME_AND_OTHER', `CNAME and other data at ${bucket.owner.toString()} (RFC 1034 §3.6.2)`, positionOf(later.records[0]!, file));
   }
 }

@@ -11,6 +11,8 @@ function isDigit(c: number): boolean {
 
 /** Decodes escapes into octets. Throws ERR_ZONE_BAD_ESCAPE on `\DDD` > 255 or a trailing `\`. */
 export function decodeCharString(text: string): Uint8Array {
+  // Most strings have no escapes: one native copy (chars are octets, see lexer.ts).
+  if (text.indexOf('\\') < 0) return Buffer.from(text, 'latin1');
   const out = new Uint8Array(text.length);
   let n = 0;
   for (let i = 0; i < text.length; i++) {
