@@ -67,6 +67,8 @@ export async function findParentServers(zone: Name, resolver: ServerAddress, cli
     const { name } = Name.fromWire(rr.rdata, 0);
     if (!nsNames.some((n) => n.equals(name))) nsNames.push(name);
   }
+  // Servers rotate the NS order (BIND's rrset-order); a sorted list keeps status output stable.
+  nsNames.sort((x, y) => x.compare(y));
   if (nsNames.length === 0) throw new SignetError('ERR_PARENT_NO_NS', `resolver ${formatServerAddress(resolver)} gave no NS records for ${parentZone.toString()}`);
   const servers: ParentServer[] = [];
   const unresolved: string[] = [];
@@ -79,9 +81,10 @@ export async function findParentServers(zone: Name, resolver: ServerAddress, cli
         if (rr.type !== type || rr.class !== RRClass.IN) continue;
         if (rr.rdata.length !== (family === 4 ? 4 : 16)) continue;
         const host = family === 4 ? formatIPv4(rr.rdata) : formatIPv6(rr.rdata);
+        found++;
+        // Two NS names on one address are one server to ask.
         if (servers.some((s) => s.address.host === host && s.address.port === port)) continue;
         servers.push({ name: ns, address: { host, port, family } });
-        found++;
       }
     }
     if (found === 0) unresolved.push(ns.toString());

@@ -54,6 +54,8 @@ export interface ServerObservation {
   readonly rcode: number | null;
   /** Ids of the keys asked about whose DS this server answered. */
   readonly keyIds: readonly string[];
+  /** Ids of our other keys (`otherKeys`) whose DS this server answered. */
+  readonly otherKeyIds: readonly string[];
   /** DS records in the answer that match none of our keys. */
   readonly unknownDs: number;
   readonly warnings: readonly string[];
@@ -84,6 +86,12 @@ export interface CheckParentDsInput {
   readonly zone: Name;
   /** The keys the gate is about: their DS must all be present ('published') or all absent ('withdrawn'). */
   readonly keys: readonly KeyForDs[];
+  /**
+   * Our other keys (for example the old KSK while the new DS is awaited):
+   * their DS are recognized rather than reported as unknown. They do not
+   * take part in the verdict.
+   */
+  readonly otherKeys?: readonly KeyForDs[];
   readonly servers: readonly ParentServer[];
   readonly want: 'published' | 'withdrawn';
   readonly client: DnsQuerier;
@@ -94,8 +102,9 @@ export interface CheckParentDsInput {
 /** Asks every server in parallel and returns what each said and the verdict. */
 export async function checkParentDs(input: CheckParentDsInput): Promise<ParentObservation> {
   const { zone, keys, servers, want, client, now } = input;
+  const otherKeys = input.otherKeys ?? [];
   const results = await Promise.all(servers.map((s) => client.query(s.address, { name: zone, type: RRType.DS, rd: false, dnssecOk: true })));
-  const observations = servers.map((s, i) => classifyDsAnswer(zone, keys, s, results[i]!, now));
+  const observations = servers.map((s, i) => classifyDsAnswer(zone, keys, s, results[i]!, now, otherKeys));
   return summarizeObservations(zone, keys, want, now, observations);
 }
 
@@ -140,7 +149,9 @@ function describeOutcome(s: ServerObservation, want: 'published' | 'withdrawn'):
  * What one server's result says about our DS. Pure: exported so that the
  * rules can be tested without sockets.
  */
-export function classifyDsAnswer(zone: Name, keys: readonly KeyForDs[], server: ParentServer, result: QueryResult, now: UnixSeconds): ServerObservation {
+export function classifyDsAnswer(
+  zone: Name, keys: readonly KeyForDs[], server: ParentServer, result: QueryResult, now: UnixSeconds, otherKeys: readonly KeyForDs[] = [],
+): ServerObservation {
   const base = {
     server: server.name?.toString() ?? formatServerAddress(server.address),
     name: server.name?.toString() ?? null,
@@ -148,7 +159,7 @@ export function classifyDsAnswer(zone: Name, keys: readonly KeyForDs[], server: 
     at: now,
   };
   const fail = (outcome: 'timeout' | 'error', code: string, detail: string, rcode: number | null = null): ServerObservation => ({
-    ...base, outcome, code, detail, rcode, keyIds: [], unknownDs: 0, warnings: [], ttl: null,
+    ...base, outcome, code, detail, rcode, keyIds: [], otherKeyIds: [], unknownDs: 0, warnings: [], ttl: null,
   });
   if (result.kind === 'timeout') return fail('timeout', 'ERR_DNS_TIMEOUT', `timed out (${result.tries} ${result.tries === 1 ? 'try' : 'tries'})`);
   if (result.kind === 'error') return fail('error', result.code, result.message);
@@ -165,13 +176,16 @@ export function classifyDsAnswer(zone: Name, keys: readonly KeyForDs[], server: 
     if (!zone.isSubdomainOf(soa.owner) || zone.equals(soa.owner)) {
       return fail('error', 'ERR_PARENT_WRONG_ZONE', `answered from zone ${soa.owner.toString()}, not from a parent of ${zone.toString()}`, rcode);
     }
-    return { ...base, outcome: 'no-ds', code: null, detail: null, rcode, keyIds: [], unknownDs: 0, warnings: [], ttl: null };
+    return { ...base, outcome: 'no-ds', code: null, detail: null, rcode, keyIds: [], otherKeyIds: [], unknownDs: 0, warnings: [], ttl: null };
   }
-  const match = matchDs(zone, keys, rdatas);
-  const outcome: ParentOutcome = match.present.length === 0 ? 'no-ds' : match.present.length === keys.length ? 'has-ds' : 'partial-ds';
+  const match = matchDs(zone, [...keys, ...otherKeys], rdatas);
+  const asked = new Set(keys.map((k) => k.id));
+  const present = match.present.filter((id) => asked.has(id));
+  const outcome: ParentOutcome = present.length === 0 ? 'no-ds' : present.length === keys.length ? 'has-ds' : 'partial-ds';
   return {
     ...base, outcome, code: null, detail: null, rcode,
-    keyIds: match.present, unknownDs: match.unknown.length, warnings: match.warnings,
+    keyIds: present, otherKeyIds: match.present.filter((id) => !asked.has(id)),
+    unknownDs: match.unknown.length, warnings: match.warnings,
     ttl: dsTtl(zone, result.answers),
   };
 }

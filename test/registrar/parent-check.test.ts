@@ -107,6 +107,17 @@ describe('checkParentDs: clean answers', () => {
     expect(o.warnings).toHaveLength(1);
   });
 
+  it('recognizes the DS of our other keys (the old KSK) without a warning, and leaves them out of the verdict', async () => {
+    const both = await server({ udp: (q) => reply(q, { answers: [dsRecord(ZONE, KEY.dnskey), dsRecord(ZONE, OTHER.dnskey)] }) });
+    const o = await checkParentDs({ zone: ZONE, keys: [KEY], otherKeys: [OTHER], servers: [both], want: 'published', client, now: NOW });
+    expect(o.verdict).toBe('published');
+    expect(o.servers[0]!.otherKeyIds).toEqual(['ksk-old']);
+    expect(o.servers[0]!.keyIds).toEqual(['ksk-new']);
+    expect(o.warnings).toEqual([]);
+    const old = await checkParentDs({ zone: ZONE, keys: [OTHER], otherKeys: [KEY], servers: [goodHas], want: 'withdrawn', client, now: NOW });
+    expect(old.verdict).toBe('withdrawn');
+  });
+
   it('waits while one server lags behind, and names it', async () => {
     const o = await checkParentDs({ zone: ZONE, keys: [KEY], servers: [goodHas, goodNone], want: 'published', client, now: NOW });
     expect(o.verdict).toBe('waiting');
