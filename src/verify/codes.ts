@@ -26,7 +26,10 @@ export const FindingCode = {
   RRSIG_BAD_ORIGINAL_TTL: 'RRSIG_BAD_ORIGINAL_TTL',
   /** warning. DNSViz. The RRSIG record's TTL differs from the RRset's (RFC 4034 §3). */
   RRSET_TTL_MISMATCH: 'RRSET_TTL_MISMATCH',
-  /** warning. signet. No DNSKEY of the zone has the RRSIG's key tag and algorithm (with the Zone Key flag). */
+  /**
+   * warning. signet. No zone key of the DNSKEY RRset has the RRSIG's key tag and algorithm. Counted once per
+   * algorithm, as info, when the DNSKEY RRset has no key of that algorithm at all (RFC 6781 §4.1.4 algorithm rollover).
+   */
   RRSIG_NO_MATCHING_DNSKEY: 'RRSIG_NO_MATCHING_DNSKEY',
   /** warning. DNSViz. The signing key has the REVOKE flag and the RRset is not the DNSKEY RRset (RFC 5011 §2.1). */
   DNSKEY_REVOKED_RRSIG: 'DNSKEY_REVOKED_RRSIG',

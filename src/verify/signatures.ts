@@ -50,7 +50,11 @@ export class SignatureChecker {
   private readonly covered: number[] = [];
   private readonly unsupportedReported = new Set<number>();
 
-  /** For each algorithm of the DNSKEY RRset, how many RRsets carry an RRSIG of it. */
+  /**
+   * For each algorithm of the DNSKEY RRset, how many RRsets carry an RRSIG of
+   * it, not counting the apex key sets (DNSKEY, CDS, CDNSKEY): a KSK that
+   * signs only those does not make the zone signed with its algorithm.
+   */
   readonly coverage = new Map<number, number>();
   /** RRsets missing an algorithm; judged once the whole zone is seen. */
   readonly missing: MissingAlgorithm[] = [];
@@ -81,7 +85,8 @@ export class SignatureChecker {
   /**
    * Checks the RRSIGs of an RRset that must be signed. `crypto` false skips
    * the signature arithmetic (sampling) but keeps every other check.
-   * `signers`, when given, receives the keys whose signatures are valid now.
+   * `signers`, when given, receives the keys whose signatures are valid now;
+   * it is given for the apex key sets, which do not count towards `coverage`.
    */
   check(set: SignedSetInput, crypto: boolean, signers?: ZoneKey[]): void {
     const rrset = set.rrset;
@@ -98,8 +103,8 @@ export class SignatureChecker {
       this.checkOne(set, sigs[i]!, set.signatureTtls?.[i], crypto, signers);
     }
     for (const algorithm of this.keys.algorithms) {
-      if (this.covered.includes(algorithm)) this.coverage.set(algorithm, this.coverage.get(algorithm)! + 1);
-      else this.missing.push({ owner: rrset.owner, type: rrset.type, algorithm });
+      if (!this.covered.includes(algorithm)) this.missing.push({ owner: rrset.owner, type: rrset.type, algorithm });
+      else if (signers === undefined) this.coverage.set(algorithm, this.coverage.get(algorithm)! + 1);
     }
   }
 
@@ -119,6 +124,11 @@ export class SignatureChecker {
     const keyTag = (rdata[16]! << 8) | rdata[17]!;
     const what = `the RRSIG by key ${keyTag} over ${owner.toString()} ${typeToString(type)}`;
 
+    // An RRSIG of a zone algorithm counts as that algorithm's signature even when it is broken below:
+    // its own finding says what is wrong, and "missing algorithm" would only repeat it. One that names
+    // no key of the zone is the exception (a warning alone would hide that the algorithm is missing).
+    const knownKey = this.keys.lookup(algorithm, keyTag);
+    if (knownKey !== undefined && !this.covered.includes(algorithm)) this.covered.push(algorithm);
     // RFC 4035 §5.3.1: the Signer's Name is the name of the zone that holds the RRset.
     if (!this.signerIsOrigin(rdata)) {
       let signer = '(unreadable)';
@@ -149,7 +159,7 @@ export class SignatureChecker {
         `${what} has TTL ${sigTtl} but the RRset has ${rrset.ttl}: give the RRSIG the RRset's TTL`, { keyTag, rrsigTtl: sigTtl, rrsetTtl: rrset.ttl });
     }
 
-    const candidates = this.keys.lookup(algorithm, keyTag);
+    const candidates = knownKey;
     if (candidates === undefined) {
       if (this.keys.hasAlgorithm(algorithm)) {
         this.findings.add('RRSIG_NO_MATCHING_DNSKEY', 'warning', owner, type,
@@ -160,7 +170,6 @@ export class SignatureChecker {
       }
       return;
     }
-    if (!this.covered.includes(algorithm)) this.covered.push(algorithm);
 
     const expiresAt = this.absolute(expiration);
     if (expiresAt < this.earliest) {

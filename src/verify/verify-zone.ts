@@ -247,16 +247,17 @@ function signaturePass(z: ZoneStructure, sets: readonly SignedSetInput[], checke
 
 /**
  * RFC 4035 §2.2: every RRset carries an RRSIG of each algorithm in the
- * DNSKEY RRset. An algorithm no RRset is signed with is one finding for the
- * zone (a key published for an algorithm the zone is not signed with); an
- * algorithm some RRsets lack is one finding per RRset.
+ * DNSKEY RRset. An algorithm that signs none of the zone's data (at most the
+ * apex key sets: a KSK of a new algorithm without its ZSK, or a key
+ * published before its signatures, against RFC 6781 §4.1.4) is one finding
+ * for the zone; an algorithm some RRsets lack is one finding per RRset.
  */
 function judgeAlgorithms(origin: Name, checker: SignatureChecker, keys: KeySet, findings: FindingCollector): void {
   for (const algorithm of keys.algorithms) {
     if (checker.coverage.get(algorithm) === 0) {
       const tags = keys.keys.filter((k) => k.zoneKey && k.algorithm === algorithm).map((k) => k.keyTag).join(', ');
       findings.add('ALGORITHM_MISMATCH', 'critical', origin, RRType.DNSKEY,
-        `the DNSKEY RRset has algorithm ${describeAlgorithm(algorithm)} (key ${tags}) but no RRset is signed with it, which strict validators reject: sign the zone with that algorithm too, or remove its keys`,
+        `the DNSKEY RRset has algorithm ${describeAlgorithm(algorithm)} (key ${tags}) but the zone's data is not signed with it, which validators may reject (RFC 4035 §2.2, RFC 6781 §4.1.4): sign the zone with that algorithm too, or remove its keys`,
         { algorithm });
     }
   }
@@ -267,8 +268,9 @@ function judgeAlgorithms(origin: Name, checker: SignatureChecker, keys: KeySet, 
       { algorithm: m.algorithm });
   }
   for (const [algorithm, count] of checker.foreignAlgorithms) {
-    findings.add('RRSIG_NO_MATCHING_DNSKEY', 'warning', origin, RRType.DNSKEY,
-      `${count} RRSIG(s) use algorithm ${describeAlgorithm(algorithm)}, which no key of the DNSKEY RRset has: publish that key or drop those signatures`,
+    // RFC 6781 §4.1.4: signatures of a new algorithm come before its DNSKEY in an algorithm rollover; harmless.
+    findings.add('RRSIG_NO_MATCHING_DNSKEY', 'info', origin, RRType.DNSKEY,
+      `${count} RRSIG(s) use algorithm ${describeAlgorithm(algorithm)}, which no key of the DNSKEY RRset has (the first step of an algorithm rollover, or stale signatures): publish that key next, or drop those signatures`,
       { algorithm, signatures: count });
   }
 }

@@ -208,6 +208,13 @@ export function resignedWith(set: SignedRRset, rdatas: readonly Uint8Array[], ke
   return { rrset, signatures: signWith(rrset, signersOf(set, keys), timesOf(set)) };
 }
 
+/** Replaces the RDATA of an RRset and signs it with `signers`, with the old signatures' times. */
+export function resignedBy(set: SignedRRset, rdatas: readonly Uint8Array[], signers: readonly SigningKey[]): SignedRRset {
+  const r = set.rrset;
+  const rrset = buildRRset(rdatas.map((rdata) => ({ owner: r.owner, type: r.type, class: r.class, ttl: r.ttl, rdata })));
+  return { rrset, signatures: signWith(rrset, signers, timesOf(set)) };
+}
+
 /** Replaces the RDATA of an RRset and keeps the old signatures (tampering). */
 export function tampered(set: SignedRRset, rdatas: readonly Uint8Array[]): SignedRRset {
   const r = set.rrset;
