@@ -3,7 +3,7 @@
  * the text signet prints for that wire form (`printed`, when it differs from
  * the input). The wire hex of the RFC examples and of most other cases was
  * cross-checked with `ldns-read-zone -U SOA`, which prints RDATA in the
- * RFC 3597 form.
+ * RFC 3597 form. Types without a codec (NULL, WKS) print in that form too.
  */
 export interface GoldenCase {
   type: string;
@@ -70,5 +70,12 @@ export const GOLDEN: readonly GoldenCase[] = [
   { type: 'A', text: '\\# 4 C0000201', hex: 'c0000201', printed: '192.0.2.1' },
   { type: 'TYPE1', text: '192.0.2.1', hex: 'c0000201' },
   { type: 'TYPE15', text: '\\# 3 ( 00 0a\n 00 )', hex: '000a00', printed: '10 .' },
-  { type: 'LOC', text: '\\# 16 0033131300000000898203C080F3E1F8', hex: '0033131300000000898203c080f3e1f8', printed: '\\# 16 0033131300000000898203C080F3E1F8' },
+  { type: 'LOC', text: '52 22 23.000 N 4 53 32.000 E -2.00m 0.00m 10000m 10m', hex: '000016138b3cf018810cbce0009895b8', printed: '52 22 23.000 N 4 53 32.000 E -2.00m 0.00m 10000.00m 10.00m' },
+  { type: 'LOC', text: '42 21 54 N 71 06 18 W -24m 30m', hex: '0033161389172dd070be15f000988d20', printed: '42 21 54.000 N 71 6 18.000 W -24.00m 30.00m 10000.00m 10.00m' },
+  { type: 'LOC', text: '90 S 180 W 42849672.95m 90000000m 90000000m 90000000m', hex: '009999996cb0270059604e00ffffffff', printed: '90 0 0.000 S 180 0 0.000 W 42849672.95m 90000000.00m 90000000.00m 90000000.00m' },
+  { type: 'LOC', text: '0 N 0 E 0m 1.5m 0.2m 0.01m', hex: '00122110800000008000000000989680', printed: '0 0 0.000 N 0 0 0.000 E 0.00m 1.00m 0.20m 0.01m' },
+  { type: 'CERT', text: 'PGP 0 0 AQID', hex: '0003000000010203', printed: '3 0 0 AQID' },
+  { type: 'CERT', text: '1 12345 RSASHA256 AQID BAUG', hex: '0001303908010203040506', printed: '1 12345 8 AQIDBAUG' },
+  { type: 'NULL', text: '\\# 3 010203', hex: '010203' },
+  { type: 'WKS', text: '\\# 6 C000020106E0', hex: 'c000020106e0' },
 ];

@@ -47,7 +47,7 @@ describe('formatRecord', () => {
       expectRoundTrip(rr);
       count++;
     }
-    expect(count).toBe(94);
+    expect(count).toBe(98);
   });
 
   it('round-trips random names and character-strings (seeded)', () => {

@@ -14,26 +14,8 @@ import { typeFromString, typeToString } from '../types.ts';
 import type { ByteReader } from '../wire.ts';
 import type { RdataCodec } from './codec.ts';
 import { malformed } from './codec.ts';
-import { hexUpper } from './certs.ts';
+import { algorithmField, hexUpper } from './fields.ts';
 import type { RdataCursor } from './cursor.ts';
-
-/** DNSSEC algorithm mnemonics accepted in place of numbers (RFC 4034 App. A.1, IANA registry). */
-const ALGORITHM_MNEMONICS: Readonly<Record<string, number>> = {
-  RSAMD5: 1, DH: 2, DSA: 3, RSASHA1: 5, 'DSA-NSEC3-SHA1': 6, 'RSASHA1-NSEC3-SHA1': 7,
-  RSASHA256: 8, RSASHA512: 10, 'ECC-GOST': 12, ECDSAP256SHA256: 13, ECDSAP384SHA384: 14,
-  ED25519: 15, ED448: 16, INDIRECT: 252, PRIVATEDNS: 253, PRIVATEOID: 254,
-};
-
-function algorithm(c: RdataCursor): number {
-  const t = c.peek();
-  if (t && !/^\d/.test(t.text)) {
-    const v = ALGORITHM_MNEMONICS[t.text.toUpperCase()];
-    if (v === undefined) throw c.error(t, `unknown DNSSEC algorithm "${t.text}"`);
-    c.index++;
-    return v;
-  }
-  return c.u8('algorithm');
-}
 
 /** The whole remaining RDATA, for decoders that take a complete buffer. */
 function all(r: ByteReader): Uint8Array {
@@ -44,7 +26,7 @@ export const DNSKEY: RdataCodec = {
   parse(c, w) {
     const flags = c.u16('flags');
     const protocol = c.u8('protocol');
-    const alg = algorithm(c);
+    const alg = algorithmField(c);
     // An empty key is allowed: the CDNSKEY delete form still carries one octet, others may not.
     w.bytes(encodeDnskey({ flags, protocol, algorithm: alg, publicKey: c.base64Rest('public key', true) }));
   },
@@ -57,7 +39,7 @@ export const DNSKEY: RdataCodec = {
 export const DS: RdataCodec = {
   parse(c, w) {
     const keyTag = c.u16('key tag');
-    const alg = algorithm(c);
+    const alg = algorithmField(c);
     const digestType = c.u8('digest type');
     w.bytes(encodeDs({ keyTag, algorithm: alg, digestType, digest: c.hexRest('digest') }));
   },
@@ -96,7 +78,7 @@ function formatTypes(types: readonly number[]): string {
 export const RRSIG: RdataCodec = {
   parse(c, w) {
     const typeCovered = typeNumber(c, 'type covered');
-    const alg = algorithm(c);
+    const alg = algorithmField(c);
     const labels = c.u8('labels');
     const originalTtl = c.interval('original TTL');
     const expiration = signatureTime(c, 'signature expiration');

@@ -1,7 +1,7 @@
 /** RFC 3597 §5 generic RDATA: `\# <length> <hex>`, usable for any type. */
 import type { ByteWriter } from '../wire.ts';
 import type { RdataCursor } from './cursor.ts';
-import { hexUpper } from './certs.ts';
+import { hexUpper } from './fields.ts';
 
 /** True when the RDATA starts with the `\#` token (unquoted). */
 export function isGenericForm(c: RdataCursor): boolean {

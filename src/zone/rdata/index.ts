@@ -8,12 +8,13 @@ import { RRType } from '../types.ts';
 import { ByteReader, ByteWriter } from '../wire.ts';
 import { A, AAAA } from './address.ts';
 import { CAA } from './caa.ts';
-import { BASE64_BLOB, SSHFP, TLSA } from './certs.ts';
+import { BASE64_BLOB, CERT, SSHFP, TLSA } from './certs.ts';
 import type { RdataCodec } from './codec.ts';
 import type { RdataCursor } from './cursor.ts';
 import { rewrap } from './cursor.ts';
 import { DNSKEY, DS, NSEC, NSEC3, NSEC3PARAM, RRSIG } from './dnssec.ts';
 import { formatGeneric, isGenericForm, parseGeneric } from './generic.ts';
+import { LOC } from './loc.ts';
 import { CSYNC, EUI48, EUI64, ZONEMD } from './misc.ts';
 import { PREFERENCE_NAME, SINGLE_NAME, SOA, TWO_NAMES } from './names.ts';
 import { NAPTR, SRV, URI } from './services.ts';
@@ -30,7 +31,7 @@ const CODECS: ReadonlyMap<number, RdataCodec> = new Map<number, RdataCodec>([
   [RRType.TXT, TXT], [RRType.SPF, TXT], [RRType.HINFO, HINFO],
   [RRType.SRV, SRV], [RRType.NAPTR, NAPTR], [RRType.URI, URI], [RRType.CAA, CAA],
   [RRType.TLSA, TLSA], [RRType.SMIMEA, TLSA], [RRType.SSHFP, SSHFP],
-  [RRType.OPENPGPKEY, BASE64_BLOB], [RRType.DHCID, BASE64_BLOB],
+  [RRType.OPENPGPKEY, BASE64_BLOB], [RRType.DHCID, BASE64_BLOB], [RRType.CERT, CERT], [RRType.LOC, LOC],
   [RRType.SVCB, SVCB], [RRType.HTTPS, SVCB],
   [RRType.DS, DS], [RRType.CDS, DS], [RRType.DNSKEY, DNSKEY], [RRType.CDNSKEY, DNSKEY],
   [RRType.RRSIG, RRSIG], [RRType.NSEC, NSEC], [RRType.NSEC3, NSEC3], [RRType.NSEC3PARAM, NSEC3PARAM],

@@ -3,7 +3,7 @@ import { decodeTypeBitmap, encodeTypeBitmap } from '../dnssec-rdata.ts';
 import { typeFromString, typeToString } from '../types.ts';
 import type { RdataCodec } from './codec.ts';
 import { malformed } from './codec.ts';
-import { hexUpper } from './certs.ts';
+import { hexUpper } from './fields.ts';
 
 function eui(octets: number): RdataCodec {
   const re = new RegExp(`^[0-9a-fA-F]{2}(-[0-9a-fA-F]{2}){${octets - 1}}$`);
