@@ -2,10 +2,14 @@
  * Server addresses as the settings write them: `ADDR[:PORT]`, with IPv6
  * addresses in brackets when a port follows (`[::1]:5300`, RFC 3986 §3.2.2
  * style). Only literal addresses: a parent server is asked by address, never
- * through a name lookup of its own.
+ * through a name lookup of its own. IPv6 zone indexes (`%eth0`) are not accepted.
  */
-import { isIPv4, isIPv6 } from 'node:net';
 import { SignetError } from '../core/errors.ts';
+import { formatIPv6, parseIPv4, parseIPv6 } from '../zone/rdata/ip.ts';
+
+// Parsed here rather than with node:net so that the pure registrar modules can use these types.
+const isIPv4 = (t: string): boolean => parseIPv4(t) !== null;
+const isIPv6 = (t: string): boolean => parseIPv6(t) !== null;
 
 export interface ServerAddress {
   /** The literal address, without brackets (`192.0.2.1`, `2001:db8::1`). */
@@ -53,7 +57,9 @@ export function parseServerAddress(text: string, defaultPort = DNS_PORT): Server
     port = Number(portText);
     if (port < 1 || port > 65535) throw bad('the port must be between 1 and 65535');
   }
-  return { host, port, family: isIPv6(host) ? 6 : 4 };
+  // IPv6 in the RFC 5952 form, so that one address always prints the same way.
+  const v6 = parseIPv6(host);
+  return v6 ? { host: formatIPv6(v6), port, family: 6 } : { host, port, family: 4 };
 }
 
 /** `ADDR` when the port is 53, else `ADDR:PORT` (`[V6]:PORT` for IPv6). */

@@ -32,3 +32,9 @@ describe('parseServerAddressList', () => {
     expect(() => parseServerAddressList('127.0.0.1,,127.0.0.2')).toThrow(expect.objectContaining({ code: 'ERR_DNS_BAD_ADDRESS' }));
   });
 });
+
+describe('IPv6 normal form', () => {
+  it('prints IPv6 addresses in the RFC 5952 form', () => {
+    expect(parseServerAddress('[2001:0DB8:0:0:0:0:0:1]:53').host).toBe('2001:db8::1');
+  });
+});
