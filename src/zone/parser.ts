@@ -25,6 +25,7 @@ import type { ResourceRecord } from './record.ts';
 import { classFromString, classToString, RRClass, RRType, typeFromString } from './types.ts';
 import { MAX_TTL, parseNameToken, parseTtlText, RdataCursor, rewrap } from './rdata/cursor.ts';
 import { parseRdata } from './rdata/index.ts';
+import { decodeCharString } from './rdata/text.ts';
 
 export interface ParseOptions {
   /** The zone origin: relative names and `@` are completed with it until a `$ORIGIN`. */
@@ -305,7 +306,13 @@ async function* parseOneFile(
 async function* includeFile(builder: RecordBuilder, scope: IncludeScope, parentReal: string, req: IncludeRequest, lastOwner: Name | null): AsyncGenerator<ResourceRecord[]> {
   const tok = req.pathToken;
   const pos: SourcePosition = { file: req.file, line: tok.line, column: tok.column };
-  const arg = tok.text;
+  // The token holds file bytes as latin1 with escapes kept: decode both to get the path (UTF-8 on disk).
+  let arg: string;
+  try {
+    arg = Buffer.from(decodeCharString(tok.text)).toString('utf8');
+  } catch (e) {
+    throw rewrap(e, pos, 'ERR_ZONE_BAD_DIRECTIVE');
+  }
   // RFC 1035 §5.1 leaves the path to the implementation: relative to the including file.
   const target = resolve(dirname(parentReal), arg);
   if (!isInside(scope.root, target)) {
