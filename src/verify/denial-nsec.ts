@@ -5,9 +5,9 @@
  * the last one the apex; each bitmap lists the types at its owner.
  *
  * Each fault is reported once: a missing NSEC as a gap at its name, an extra
- * one as unexpected; a Next Domain Name is reported only when it differs
- * from the next NSEC actually present, since a pointer that merely steps
- * over a missing or extra NSEC is explained by those findings already.
+ * one as unexpected; a Next Domain Name is reported when it is neither the
+ * next NSEC actually present nor a name whose NSEC is missing (a pointer
+ * that was right until that NSEC went is explained by the gap finding).
  */
 import { decodeNsec } from '../zone/dnssec-rdata.ts';
 import type { NsecData } from '../zone/dnssec-rdata.ts';
@@ -28,27 +28,9 @@ export function checkNsecChain(z: ZoneStructure, findings: FindingCollector): vo
     }
   }
 
-  // Next Domain Name: the next NSEC present, and the apex after the last (RFC 4034 §4.1.1).
-  for (let k = 0; k < actual.length; k++) {
-    const { set, data } = actual[k]!;
-    const owner = set.rrset.owner;
-    if (k === actual.length - 1) {
-      if (!data.nextName.equals(z.origin)) {
-        findings.add('LAST_NSEC_NEXT_NOT_ZONE', 'critical', owner, RRType.NSEC,
-          `the last NSEC of the chain, at ${owner.toString()}, points to ${data.nextName.toString()} instead of the apex ${z.origin.toString()}, so the chain is not closed: re-sign the zone`);
-      }
-      continue;
-    }
-    const successor = actual[k + 1]!.set.rrset.owner;
-    if (!data.nextName.equals(successor)) {
-      findings.add('NSEC_CHAIN_GAP', 'critical', owner, RRType.NSEC,
-        `the NSEC at ${owner.toString()} points to ${data.nextName.toString()}, but the next NSEC of the chain is at ${successor.toString()}, so resolvers get wrong denials: re-sign the zone`,
-        { next: data.nextName.toString(), expected: successor.toString() });
-    }
-  }
-
-  // Presence and bitmaps: both lists are in canonical order.
+  // Presence: one NSEC per chain member, none elsewhere (both lists in canonical order).
   const byOwner = new Map<OwnerInfo, NsecData>();
+  const missing: OwnerInfo[] = [];
   let a = 0;
   for (const m of members) {
     while (a < actual.length && actual[a]!.set.rrset.owner.compare(m.name) < 0) unexpected(z, actual[a++]!.set, findings);
@@ -57,11 +39,33 @@ export function checkNsecChain(z: ZoneStructure, findings: FindingCollector): vo
       byOwner.set(m, here.data);
       a++;
     } else {
+      missing.push(m);
       findings.add('NSEC_CHAIN_GAP', 'critical', m.name, RRType.NSEC,
         `${m.name.toString()} has no NSEC, so the chain skips it and resolvers can be told it does not exist: re-sign the zone`);
     }
   }
   while (a < actual.length) unexpected(z, actual[a++]!.set, findings);
+
+  // Next Domain Name: the next NSEC present, and the apex after the last (RFC 4034 §4.1.1). A pointer
+  // to a member whose NSEC is missing, before the next NSEC present, is right: the gap is reported above.
+  for (let k = 0; k < actual.length; k++) {
+    const { set, data } = actual[k]!;
+    const owner = set.rrset.owner;
+    const last = k === actual.length - 1;
+    const successor = last ? z.origin : actual[k + 1]!.set.rrset.owner;
+    if (data.nextName.equals(successor)) continue;
+    const toMissing = missing.some((m) => m.name.equals(data.nextName))
+      && data.nextName.compare(owner) > 0 && (last || data.nextName.compare(successor) < 0);
+    if (toMissing) continue;
+    if (last) {
+      findings.add('LAST_NSEC_NEXT_NOT_ZONE', 'critical', owner, RRType.NSEC,
+        `the last NSEC of the chain, at ${owner.toString()}, points to ${data.nextName.toString()} instead of the apex ${z.origin.toString()}, so the chain is not closed: re-sign the zone`);
+      continue;
+    }
+    findings.add('NSEC_CHAIN_GAP', 'critical', owner, RRType.NSEC,
+      `the NSEC at ${owner.toString()} points to ${data.nextName.toString()}, but the next NSEC of the chain is at ${successor.toString()}, so resolvers get wrong denials: re-sign the zone`,
+      { next: data.nextName.toString(), expected: successor.toString() });
+  }
 
   for (const [m, data] of byOwner) {
     const { missing, extra } = diffTypes(expectedBitmap(m, 'nsec'), data.types);

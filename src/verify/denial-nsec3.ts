@@ -74,26 +74,12 @@ export function checkNsec3Chain(z: ZoneStructure, findings: FindingCollector): v
       `${optOut} of ${records.length} NSEC3 records have the Opt-Out flag: sign with Opt-Out on or off for the whole chain`);
   }
 
-  // Closed and ordered: each Next Hashed Owner Name is the next record present (RFC 5155 §3.1.7).
-  for (let i = 0; i < records.length; i++) {
-    const r = records[i]!;
-    const successor = records[(i + 1) % records.length]!;
-    if (!equalBytes(r.data.nextHashed, successor.hash)) {
-      const next = toBase32Hex(r.data.nextHashed);
-      const present = records.some((x) => equalBytes(x.hash, r.data.nextHashed));
-      findings.add('NSEC3_CHAIN_GAP', 'critical', r.owner, RRType.NSEC3,
-        present
-          ? `the NSEC3 at ${r.owner.toString()} points to ${next}, skipping the NSEC3 at ${toBase32Hex(successor.hash)}, so resolvers get wrong denials: re-sign the zone`
-          : `the NSEC3 at ${r.owner.toString()} points to ${next}, where there is no NSEC3, so the chain is broken: re-sign the zone`,
-        { next, expected: toBase32Hex(successor.hash) });
-    }
-  }
-
-  // The names the chain must (or may) cover, by hash.
+  // The names the chain must (or may) cover, by hash, matched against the records.
   const hasher = createNsec3Hasher(params.iterations, params.salt);
   const covered = coveredNames(z, hasher.hashName);
   covered.sort((a, b) => compareBytes(a.hash, b.hash));
   const unmatched: Record3[] = [];
+  const missingHashes: Uint8Array[] = [];
   let r = 0;
   for (const c of covered) {
     while (r < records.length && compareBytes(records[r]!.hash, c.hash) < 0) unmatched.push(records[r++]!);
@@ -103,10 +89,31 @@ export function checkNsec3Chain(z: ZoneStructure, findings: FindingCollector): v
       checkBitmap(c, rec, findings);
       continue;
     }
-    missingName(c, records, r, optOut > 0, findings);
+    if (missingName(c, records, r, optOut > 0, findings)) missingHashes.push(c.hash);
   }
   while (r < records.length) unmatched.push(records[r++]!);
   if (unmatched.length > 0) reportUnmatched(z, unmatched, hasher.hashName, findings);
+
+  // Closed and ordered: each Next Hashed Owner Name is the next record present (RFC 5155 §3.1.7), or
+  // the hash of a name whose NSEC3 is missing before it (right until that record went: reported above).
+  for (let i = 0; i < records.length; i++) {
+    const rec = records[i]!;
+    const successor = records[(i + 1) % records.length]!;
+    const next = rec.data.nextHashed;
+    if (equalBytes(next, successor.hash)) continue;
+    const wraps = i === records.length - 1;
+    const between = wraps
+      ? compareBytes(next, rec.hash) > 0 || compareBytes(next, successor.hash) < 0
+      : compareBytes(next, rec.hash) > 0 && compareBytes(next, successor.hash) < 0;
+    if (between && missingHashes.some((h) => equalBytes(h, next))) continue;
+    const nextText = toBase32Hex(next);
+    const present = records.some((x) => equalBytes(x.hash, next));
+    findings.add('NSEC3_CHAIN_GAP', 'critical', rec.owner, RRType.NSEC3,
+      present
+        ? `the NSEC3 at ${rec.owner.toString()} points to ${nextText}, skipping the NSEC3 at ${toBase32Hex(successor.hash)}, so resolvers get wrong denials: re-sign the zone`
+        : `the NSEC3 at ${rec.owner.toString()} points to ${nextText}, where there is no NSEC3, so the chain is broken: re-sign the zone`,
+      { next: nextText, expected: toBase32Hex(successor.hash) });
+  }
 }
 
 /** The chain's parameters: the apex NSEC3PARAM, or the first NSEC3 when there is none (reported). */
@@ -209,23 +216,28 @@ function checkBitmap(c: Covered, rec: Record3, findings: FindingCollector): void
     { name: c.name.toString(), missing: missing.map(typeToString).join(' '), extra: extra.map(typeToString).join(' ') });
 }
 
-/** A covered name without an NSEC3 at its hash; `r` is where its hash would sort among `records`. */
-function missingName(c: Covered, records: readonly Record3[], r: number, zoneUsesOptOut: boolean, findings: FindingCollector): void {
+/**
+ * A covered name without an NSEC3 at its hash; `r` is where its hash would
+ * sort among `records`. Returns true when that is a fault (reported), false
+ * when Opt-Out allows it.
+ */
+function missingName(c: Covered, records: readonly Record3[], r: number, zoneUsesOptOut: boolean, findings: FindingCollector): boolean {
   const at = toBase32Hex(c.hash);
   if (c.optional && records.length > 0) {
     // The NSEC3 that covers the hash: the last one before it, or the last of the chain when it sorts first.
     const cover = records[r === 0 ? records.length - 1 : r - 1]!;
-    if ((cover.data.flags & NSEC3_FLAG_OPT_OUT) !== 0) return;
+    if ((cover.data.flags & NSEC3_FLAG_OPT_OUT) !== 0) return false;
     if (zoneUsesOptOut) {
       findings.add('OPT_OUT_FLAG_NOT_SET', 'critical', c.name, RRType.NSEC3,
         `${c.name.toString()} is left out of the chain, but the NSEC3 covering its hash (${cover.owner.toString()}) has no Opt-Out flag, so resolvers are told the delegation does not exist: re-sign the zone`,
         { hash: at });
-      return;
+      return true;
     }
   }
   findings.add('NSEC3_CHAIN_GAP', 'critical', c.name, RRType.NSEC3,
     `${c.name.toString()} has no NSEC3 (its hash is ${at}), so resolvers can be told it does not exist: re-sign the zone`,
     { hash: at });
+  return true;
 }
 
 /** NSEC3 records at the hash of no covered name: glue or occluded data (unexpected), or of nothing (bad hash). */

@@ -291,3 +291,19 @@ export function name(text: string): Name {
 export function ipv4(text: string): Uint8Array {
   return Uint8Array.from(text.split('.').map(Number));
 }
+
+/** A copy of the zone with `sets` added (kept in canonical order). */
+export function withAdded(zone: SignedZone, ...sets: SignedRRset[]): SignedZone {
+  const rrsets = [...zone.rrsets, ...sets].sort((a, b) => a.rrset.owner.compare(b.rrset.owner) || a.rrset.type - b.rrset.type);
+  return { ...zone, rrsets };
+}
+
+/** A copy of the zone without the RRsets `drop` selects. */
+export function without(zone: SignedZone, drop: (s: SignedRRset) => boolean): SignedZone {
+  return { ...zone, rrsets: zone.rrsets.filter((s) => !drop(s)) };
+}
+
+/** One RRset from records given as (type, rdata) at an owner. */
+export function makeSet(owner: Name, type: number, rdatas: readonly Uint8Array[], ttl = 3600): RRset {
+  return buildRRset(rdatas.map((rdata) => ({ owner, type, class: 1, ttl, rdata })));
+}
