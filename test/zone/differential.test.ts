@@ -49,6 +49,7 @@ const ZONES: [string, string, number][] = [
   ['zones/test/varied.zone', 'varied.example.', 98],
   ['zones/example.com.zone', 'example.com.', 29],
   ['zones/test/rfc5155.zone', 'example.', 25],
+  ['test/fixtures/zone/escapes.zone', 'escapes.example.', 9],
 ];
 
 describe('differential: signet parser vs named-compilezone', () => {
