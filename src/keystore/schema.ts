@@ -87,6 +87,49 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX key_facts_by_key ON key_facts (key_id, time, id);
   `,
+  // 2: the rollover engine's state per zone (src/rollover/state.ts ZoneState:
+  // the key facts stay in key_facts, the rest lives here), the engine's id of
+  // each key, and every parent DS observation (issue 3: "Record every
+  // observation (server, address, time, outcome) in the database").
+  `
+  CREATE TABLE zone_state (
+    zone               TEXT PRIMARY KEY REFERENCES zones (name) ON DELETE CASCADE,
+    -- RolloverRecord (src/rollover/state.ts), or NULL when no rollover is in progress.
+    rollover           TEXT CHECK (rollover IS NULL OR (json_valid(rollover) AND json_type(rollover) = 'object')),
+    -- TtlRecord[]: the TTLs the zone served, each from a time on (SPEC safety rule 2).
+    ttl_history        TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(ttl_history) AND json_type(ttl_history) = 'array'),
+    next_key_number    INTEGER NOT NULL CHECK (next_key_number >= 1),
+    -- SHA-256 (hex) of what the published signed zone was made from: input data, policy, key set.
+    signed_fingerprint TEXT,
+    -- 1 from the moment a new signed zone is in place until its post-sign-command succeeded.
+    post_sign_pending  INTEGER NOT NULL DEFAULT 0 CHECK (post_sign_pending IN (0, 1)),
+    -- The latest failure of a pass over the zone ({at, code, message, action}); NULL after a clean pass.
+    last_error         TEXT CHECK (last_error IS NULL OR (json_valid(last_error) AND json_type(last_error) = 'object')),
+    updated_at         INTEGER NOT NULL
+  ) STRICT;
+
+  -- The rollover engine names keys by id ('k1', 'k2', ...); NULL for keys it has not adopted yet
+  -- (made by \`key generate\` or \`key import\`).
+  ALTER TABLE keys ADD COLUMN engine_id TEXT;
+  CREATE UNIQUE INDEX keys_by_engine_id ON keys (zone, engine_id) WHERE engine_id IS NOT NULL;
+
+  -- One row per parent server asked during a DS gate. No foreign key: the audit outlives the zone.
+  CREATE TABLE parent_observations (
+    id         INTEGER PRIMARY KEY,
+    zone       TEXT NOT NULL,
+    time       INTEGER NOT NULL,
+    expect     TEXT NOT NULL CHECK (expect IN ('present', 'absent')),
+    server     TEXT NOT NULL,
+    address    TEXT NOT NULL,
+    outcome    TEXT NOT NULL,
+    detail     TEXT,
+    -- Engine ids of our keys whose DS the server answered.
+    key_ids    TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(key_ids) AND json_type(key_ids) = 'array'),
+    unknown_ds INTEGER NOT NULL DEFAULT 0,
+    ttl        INTEGER
+  ) STRICT;
+  CREATE INDEX parent_observations_by_zone ON parent_observations (zone, time, id);
+  `,
 ];
 
 /** The schema version this code writes. */

@@ -12,8 +12,8 @@ import { Name } from '../zone/name.ts';
 import { computeKeyTag } from '../signer/keytag.ts';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.ts';
 import type {
-  EventFilter, EventRow, JsonObject, KeyFactRow, KeyRow, KeyTiming, NewEvent, NewKey, NewKeyFact,
-  NewZone, PolicyRow, ZonePatch, ZoneRow,
+  EventFilter, EventRow, JsonObject, KeyFactInput, KeyFactRow, KeyRow, KeyTiming, NewEvent, NewKey, NewKeyFact,
+  NewParentObservation, NewZone, NewZoneState, ParentObservationRow, PolicyRow, ZonePatch, ZoneRow, ZoneStateRow,
 } from './types.ts';
 
 type Db = Database.Database;
@@ -399,6 +399,140 @@ export class StateDb {
       : this.db.prepare('SELECT f.* FROM key_facts f JOIN keys k ON k.id = f.key_id WHERE k.zone = ? ORDER BY f.time, f.id')
         .all(normalizeZoneName(filter.zone));
     return (rows as SqlRow[]).map(factFromRow);
+  }
+
+  // ----------- rollover engine state (schema 2) -----------------------------
+
+  getZoneState(zone: string | Name): ZoneStateRow | null {
+    const r = this.db.prepare('SELECT * FROM zone_state WHERE zone = ?').get(normalizeZoneName(zone)) as SqlRow | undefined;
+    if (!r) return null;
+    const what = `rollover state of zone ${String(r.zone)}`;
+    let history: unknown;
+    try {
+      history = JSON.parse(String(r.ttl_history));
+    } catch {
+      history = null;
+    }
+    if (!Array.isArray(history)) throw new SignetError('ERR_STATE_DB_CORRUPT', `${what}: TTL history is not a JSON array`);
+    return {
+      zone: String(r.zone),
+      rollover: r.rollover === null ? null : parseJson(r.rollover, what),
+      ttlHistory: history as unknown[],
+      nextKeyNumber: Number(r.next_key_number),
+      signedFingerprint: r.signed_fingerprint === null ? null : String(r.signed_fingerprint),
+      postSignPending: Number(r.post_sign_pending) === 1,
+      lastError: r.last_error === null ? null : parseJson(r.last_error, what),
+      updatedAt: Number(r.updated_at),
+    };
+  }
+
+  /** Creates or replaces the zone's rollover state row. */
+  putZoneState(zone: string | Name, row: NewZoneState): ZoneStateRow {
+    const name = normalizeZoneName(zone);
+    checkTime(row.updatedAt, 'updatedAt');
+    if (!Number.isSafeInteger(row.nextKeyNumber) || row.nextKeyNumber < 1) throw new SignetError('ERR_STATE_BAD_VALUE', 'nextKeyNumber must be a positive integer');
+    try {
+      this.db.prepare(`INSERT INTO zone_state (zone, rollover, ttl_history, next_key_number, signed_fingerprint, post_sign_pending, last_error, updated_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+          ON CONFLICT (zone) DO UPDATE SET rollover = excluded.rollover, ttl_history = excluded.ttl_history,
+            next_key_number = excluded.next_key_number, signed_fingerprint = excluded.signed_fingerprint,
+            post_sign_pending = excluded.post_sign_pending, last_error = excluded.last_error, updated_at = excluded.updated_at`)
+        .run(name, row.rollover === null ? null : JSON.stringify(row.rollover), JSON.stringify(row.ttlHistory), row.nextKeyNumber,
+          row.signedFingerprint, row.postSignPending ? 1 : 0, row.lastError === null ? null : JSON.stringify(row.lastError), row.updatedAt);
+    } catch (e) {
+      if (isForeignKeyError(e)) throw new SignetError('ERR_ZONE_NOT_FOUND', `no zone named ${name}`);
+      throw e;
+    }
+    return this.getZoneState(name)!;
+  }
+
+  /** Changes some fields of an existing zone state row (ERR_ZONE_STATE_MISSING when there is none). */
+  patchZoneState(zone: string | Name, patch: Partial<NewZoneState>): ZoneStateRow {
+    const current = this.getZoneState(zone);
+    if (!current) throw new SignetError('ERR_ZONE_STATE_MISSING', `zone ${normalizeZoneName(zone)} has no rollover state yet`);
+    const { zone: _zone, ...rest } = current;
+    return this.putZoneState(zone, { ...rest, ...patch });
+  }
+
+  /** Row id → the engine's id of each key of the zone (null: not adopted yet). */
+  listKeyEngineIds(zone: string | Name): Map<number, string | null> {
+    const rows = this.db.prepare('SELECT id, engine_id FROM keys WHERE zone = ? ORDER BY id').all(normalizeZoneName(zone)) as SqlRow[];
+    return new Map(rows.map((r) => [Number(r.id), r.engine_id === null ? null : String(r.engine_id)]));
+  }
+
+  setKeyEngineId(keyId: number, engineId: string): void {
+    try {
+      if (this.db.prepare('UPDATE keys SET engine_id = ? WHERE id = ?').run(engineId, keyId).changes === 0) {
+        throw new SignetError('ERR_KEY_NOT_FOUND', `no key with id ${keyId}`);
+      }
+    } catch (e) {
+      if (sqliteCode(e) === 'SQLITE_CONSTRAINT_UNIQUE') throw new SignetError('ERR_KEY_ENGINE_ID_TAKEN', `another key of the zone already has engine id ${engineId}`);
+      throw e;
+    }
+  }
+
+  /**
+   * Makes the facts of the given keys exactly `facts` (one per key and fact
+   * name): inserts the new ones, updates changed ones, deletes the others.
+   * Facts that did not change keep their row (and id).
+   */
+  syncKeyFacts(keyIds: readonly number[], facts: readonly KeyFactInput[]): void {
+    const wanted = new Map(facts.map((f) => [`${f.keyId}/${f.fact}`, f]));
+    if (wanted.size !== facts.length) throw new SignetError('ERR_STATE_BAD_VALUE', 'two facts of the same name for one key');
+    for (const f of facts) {
+      checkTime(f.time, 'time');
+      if (!keyIds.includes(f.keyId)) throw new SignetError('ERR_STATE_BAD_VALUE', `fact ${f.fact} for key ${f.keyId}, which is not being synced`);
+    }
+    const select = this.db.prepare('SELECT * FROM key_facts WHERE key_id = ? ORDER BY time, id');
+    const remove = this.db.prepare('DELETE FROM key_facts WHERE id = ?');
+    const update = this.db.prepare('UPDATE key_facts SET time = ?, ttls = ?, details = ? WHERE id = ?');
+    const seen = new Set<string>();
+    for (const keyId of keyIds) {
+      for (const row of (select.all(keyId) as SqlRow[]).map(factFromRow)) {
+        const key = `${row.keyId}/${row.fact}`;
+        const want = wanted.get(key);
+        if (!want || seen.has(key)) {
+          remove.run(row.id);
+          continue;
+        }
+        seen.add(key);
+        const ttls = toJson(want.ttls);
+        const details = toJson(want.details);
+        if (row.time !== want.time || JSON.stringify(row.ttls) !== ttls || JSON.stringify(row.details) !== details) update.run(want.time, ttls, details, row.id);
+      }
+    }
+    for (const f of facts) {
+      if (!seen.has(`${f.keyId}/${f.fact}`)) this.addKeyFact({ keyId: f.keyId, fact: f.fact, time: f.time, ttls: f.ttls, details: f.details });
+    }
+  }
+
+  addParentObservation(o: NewParentObservation): ParentObservationRow {
+    checkTime(o.time, 'time');
+    const id = Number(this.db.prepare(`INSERT INTO parent_observations (zone, time, expect, server, address, outcome, detail, key_ids, unknown_ds, ttl)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      .run(normalizeZoneName(o.zone), o.time, o.expect, o.server, o.address, o.outcome, o.detail, JSON.stringify(o.keyIds), o.unknownDs, o.ttl).lastInsertRowid);
+    return this.listParentObservations(o.zone).find((r) => r.id === id)!;
+  }
+
+  /** Parent observations of a zone, oldest first; the newest `limit` when given. */
+  listParentObservations(zone: string | Name, limit?: number): ParentObservationRow[] {
+    const name = normalizeZoneName(zone);
+    const rows = limit === undefined
+      ? this.db.prepare('SELECT * FROM parent_observations WHERE zone = ? ORDER BY time, id').all(name)
+      : this.db.prepare('SELECT * FROM (SELECT * FROM parent_observations WHERE zone = ? ORDER BY time DESC, id DESC LIMIT ?) ORDER BY time, id').all(name, limit);
+    return (rows as SqlRow[]).map((r) => ({
+      id: Number(r.id),
+      zone: String(r.zone),
+      time: Number(r.time),
+      expect: r.expect === 'absent' ? 'absent' : 'present',
+      server: String(r.server),
+      address: String(r.address),
+      outcome: String(r.outcome),
+      detail: r.detail === null ? null : String(r.detail),
+      keyIds: JSON.parse(String(r.key_ids)) as string[],
+      unknownDs: Number(r.unknown_ds),
+      ttl: nullableInt(r.ttl),
+    }));
   }
 
   /** The schema version of the open database. */

@@ -122,3 +122,44 @@ export interface NewKeyFact {
   ttls?: JsonObject;
   details?: JsonObject;
 }
+
+/** The rollover engine's per-zone state (schema migration 2), beside the key facts. */
+export interface ZoneStateRow {
+  readonly zone: string;
+  /** The engine's RolloverRecord as JSON, or null. */
+  readonly rollover: JsonObject | null;
+  /** The engine's TtlRecord[] as JSON. */
+  readonly ttlHistory: unknown[];
+  readonly nextKeyNumber: number;
+  readonly signedFingerprint: string | null;
+  readonly postSignPending: boolean;
+  readonly lastError: JsonObject | null;
+  readonly updatedAt: UnixSeconds;
+}
+
+export type NewZoneState = Omit<ZoneStateRow, 'zone'>;
+
+/** A fact to store: the key's row id, its name, time, TTLs in force and details (`source`). */
+export interface KeyFactInput {
+  keyId: number;
+  fact: string;
+  time: UnixSeconds;
+  ttls: JsonObject;
+  details: JsonObject;
+}
+
+export interface ParentObservationRow {
+  readonly id: number;
+  readonly zone: string;
+  readonly time: UnixSeconds;
+  readonly expect: 'present' | 'absent';
+  readonly server: string;
+  readonly address: string;
+  readonly outcome: string;
+  readonly detail: string | null;
+  readonly keyIds: string[];
+  readonly unknownDs: number;
+  readonly ttl: number | null;
+}
+
+export type NewParentObservation = Omit<ParentObservationRow, 'id'>;
