@@ -7,6 +7,9 @@ import { registerKeyCommands } from './key.ts';
 import { registerDsCommand } from './ds.ts';
 import { registerSignCommand } from './sign.ts';
 import { registerEventsCommand } from './events.ts';
+import { registerRolloverCommands } from './rollover.ts';
+import { registerTickCommand } from './tick.ts';
+import { registerRunCommand } from './run.ts';
 
 export function registerCommands(program: Command, context: () => CommandContext): void {
   registerZoneCommands(program, context);
@@ -15,4 +18,7 @@ export function registerCommands(program: Command, context: () => CommandContext
   registerDsCommand(program, context);
   registerSignCommand(program, context);
   registerEventsCommand(program, context);
+  registerRolloverCommands(program, context);
+  registerTickCommand(program, context);
+  registerRunCommand(program, context);
 }
