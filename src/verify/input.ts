@@ -3,6 +3,7 @@
  * signer's SignedZone has this shape already (the safety gate passes it as
  * it is); records read from a file are grouped here.
  */
+import { equalBytes } from '../core/bytes.ts';
 import { ZoneParseError } from '../core/errors.ts';
 import { buildRRset, rrsetKey } from '../zone/canonical.ts';
 import type { Name } from '../zone/name.ts';
@@ -57,17 +58,30 @@ export function groupSignedRecords(records: Iterable<ResourceRecord>, origin: Na
   const data = new Map<string, ResourceRecord[]>();
   const sigs = new Map<string, ResourceRecord[]>();
   const outOfZone: ResourceRecord[] = [];
+  // Zone files list each RRset's records together, its RRSIGs right after: remembering the last group
+  // of each kind finds most records without building a key.
+  let lastData: Group | null = null;
+  let lastSig: Group | null = null;
   for (const rr of records) {
+    const isSig = rr.type === RRType.RRSIG;
+    const type = isSig ? typeCovered(rr) : rr.type;
+    const last = isSig ? lastSig : lastData;
+    if (last !== null && last.type === type && last.cls === rr.class && sameName(last.owner, rr.owner)) {
+      last.list.push(rr);
+      continue;
+    }
     if (!rr.owner.isSubdomainOf(origin)) {
       outOfZone.push(rr);
       continue;
     }
-    const isSig = rr.type === RRType.RRSIG;
-    const key = rrsetKey(rr.owner, isSig ? typeCovered(rr) : rr.type, rr.class);
+    const key = rrsetKey(rr.owner, type, rr.class);
     const map = isSig ? sigs : data;
-    const list = map.get(key);
+    let list = map.get(key);
     if (list) list.push(rr);
-    else map.set(key, [rr]);
+    else map.set(key, (list = [rr]));
+    const group: Group = { owner: rr.owner, type, cls: rr.class, list };
+    if (isSig) lastSig = group;
+    else lastData = group;
   }
   const rrsets: SignedSetInput[] = [];
   for (const [key, list] of data) {
@@ -78,14 +92,11 @@ export function groupSignedRecords(records: Iterable<ResourceRecord>, origin: Na
       rrsets.push({ rrset, signatures: [] });
       continue;
     }
-    // The same RRSIG written twice in a file is one record (RFC 2181 §5).
-    const seen = new Set<string>();
     const signatures: Uint8Array[] = [];
     const signatureTtls: number[] = [];
     for (const s of sigRecords) {
-      const id = Buffer.from(s.rdata.buffer, s.rdata.byteOffset, s.rdata.byteLength).toString('latin1');
-      if (seen.has(id)) continue;
-      seen.add(id);
+      // The same RRSIG written twice in a file is one record (RFC 2181 §5).
+      if (signatures.some((x) => equalBytes(x, s.rdata))) continue;
       signatures.push(s.rdata);
       signatureTtls.push(s.ttl);
     }
@@ -97,6 +108,34 @@ export function groupSignedRecords(records: Iterable<ResourceRecord>, origin: Na
   }
   rrsets.sort(compareSets);
   return { origin, rrsets, orphans, outOfZone };
+}
+
+/** Case-insensitive name equality on the labels, without building wire forms (runs once per record). */
+function sameName(a: Name, b: Name): boolean {
+  if (a === b) return true;
+  const x = a.labels;
+  const y = b.labels;
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) {
+    const p = x[i]!;
+    const q = y[i]!;
+    if (p.length !== q.length) return false;
+    for (let j = 0; j < p.length; j++) {
+      let c = p[j]!;
+      let d = q[j]!;
+      if (c >= 0x41 && c <= 0x5a) c += 32;
+      if (d >= 0x41 && d <= 0x5a) d += 32;
+      if (c !== d) return false;
+    }
+  }
+  return true;
+}
+
+interface Group {
+  readonly owner: Name;
+  readonly type: number;
+  readonly cls: number;
+  readonly list: ResourceRecord[];
 }
 
 /** Canonical order of RRsets: owner (RFC 4034 §6.1), then type number. */

@@ -122,7 +122,8 @@ export class SignatureChecker {
     const expiration = u32(rdata, 8);
     const inception = u32(rdata, 12);
     const keyTag = (rdata[16]! << 8) | rdata[17]!;
-    const what = `the RRSIG by key ${keyTag} over ${owner.toString()} ${typeToString(type)}`;
+    // Built only when a finding needs it: this runs once per signature.
+    const what = (): string => `the RRSIG by key ${keyTag} over ${owner.toString()} ${typeToString(type)}`;
 
     // An RRSIG of a zone algorithm counts as that algorithm's signature even when it is broken below:
     // its own finding says what is wrong, and "missing algorithm" would only repeat it. One that names
@@ -138,32 +139,32 @@ export class SignatureChecker {
         // keep the placeholder: the finding is the same
       }
       this.findings.add('SIGNER_NOT_ZONE', 'critical', owner, type,
-        `${what} names the signer ${signer}, not the zone ${this.origin.toString()}: re-sign the RRset with the zone's own keys`,
+        `${what()} names the signer ${signer}, not the zone ${this.origin.toString()}: re-sign the RRset with the zone's own keys`,
         { keyTag, algorithm, signer });
       return;
     }
     // RFC 4034 §3.1.3: Labels counts the owner's labels, root and a leading `*` excluded.
     if (labels > owner.labelCount) {
       this.findings.add('RRSIG_LABELS_EXCEED_RRSET_OWNER_LABELS', 'critical', owner, type,
-        `${what} has Labels ${labels} but the owner has only ${owner.labelCount}: re-sign the RRset`, { keyTag, labels });
+        `${what()} has Labels ${labels} but the owner has only ${owner.labelCount}: re-sign the RRset`, { keyTag, labels });
       return;
     }
     if (labels !== owner.rrsigLabels) {
       this.findings.add('RRSIG_BAD_LABELS', 'critical', owner, type,
-        `${what} has Labels ${labels} where the owner needs ${owner.rrsigLabels}: re-sign the RRset`, { keyTag, labels });
+        `${what()} has Labels ${labels} where the owner needs ${owner.rrsigLabels}: re-sign the RRset`, { keyTag, labels });
       return;
     }
     // RFC 4034 §3: the RRSIG's TTL equals the TTL of the RRset it covers.
     if (sigTtl !== undefined && sigTtl !== rrset.ttl) {
       this.findings.add('RRSET_TTL_MISMATCH', 'warning', owner, type,
-        `${what} has TTL ${sigTtl} but the RRset has ${rrset.ttl}: give the RRSIG the RRset's TTL`, { keyTag, rrsigTtl: sigTtl, rrsetTtl: rrset.ttl });
+        `${what()} has TTL ${sigTtl} but the RRset has ${rrset.ttl}: give the RRSIG the RRset's TTL`, { keyTag, rrsigTtl: sigTtl, rrsetTtl: rrset.ttl });
     }
 
     const candidates = knownKey;
     if (candidates === undefined) {
       if (this.keys.hasAlgorithm(algorithm)) {
         this.findings.add('RRSIG_NO_MATCHING_DNSKEY', 'warning', owner, type,
-          `${what} names a key (algorithm ${describeAlgorithm(algorithm)}) that is not a zone key of the DNSKEY RRset: publish the key or drop the signature`,
+          `${what()} names a key (algorithm ${describeAlgorithm(algorithm)}) that is not a zone key of the DNSKEY RRset: publish the key or drop the signature`,
           { keyTag, algorithm });
       } else {
         this.foreignAlgorithms.set(algorithm, (this.foreignAlgorithms.get(algorithm) ?? 0) + 1);
@@ -181,30 +182,30 @@ export class SignatureChecker {
     if (serialCompare(inception, this.now32) > 0) {
       const at = this.absolute(inception);
       this.findings.add('INCEPTION_IN_FUTURE', 'critical', owner, type,
-        `${what} is valid only from ${formatIso(at)} (in ${formatDuration(at - this.now)}): check the signer's clock and re-sign with an inception in the past`,
+        `${what()} is valid only from ${formatIso(at)} (in ${formatDuration(at - this.now)}): check the signer's clock and re-sign with an inception in the past`,
         { keyTag, algorithm, inception: formatIso(at) });
       return;
     }
     if (serialCompare(expiration, this.now32) < 0) {
       this.findings.add('EXPIRATION_IN_PAST', 'critical', owner, type,
-        `${what} expired at ${formatIso(expiresAt)} (${formatDuration(this.now - expiresAt)} ago): re-sign the zone now and find out why re-signing stopped`,
+        `${what()} expired at ${formatIso(expiresAt)} (${formatDuration(this.now - expiresAt)} ago): re-sign the zone now and find out why re-signing stopped`,
         { keyTag, algorithm, expiration: formatIso(expiresAt) });
       return;
     }
     // RFC 4034 §3.1.4: the Original TTL is the RRset's TTL as it appears in the zone.
     if (originalTtl < rrset.ttl) {
       this.findings.add('ORIGINAL_TTL_EXCEEDED', 'warning', owner, type,
-        `the RRset's TTL ${rrset.ttl} exceeds the Original TTL ${originalTtl} of ${what}, so resolvers cut it: re-sign after changing a TTL`,
+        `the RRset's TTL ${rrset.ttl} exceeds the Original TTL ${originalTtl} of ${what()}, so resolvers cut it: re-sign after changing a TTL`,
         { keyTag, originalTtl, rrsetTtl: rrset.ttl });
     } else if (originalTtl > rrset.ttl) {
       this.findings.add('RRSIG_BAD_ORIGINAL_TTL', 'warning', owner, type,
-        `${what} has Original TTL ${originalTtl} but the RRset's TTL is ${rrset.ttl}: re-sign after changing a TTL`,
+        `${what()} has Original TTL ${originalTtl} but the RRset's TTL is ${rrset.ttl}: re-sign after changing a TTL`,
         { keyTag, originalTtl, rrsetTtl: rrset.ttl });
     }
     // RFC 5011 §2.1: a revoked key signs only the DNSKEY RRset.
     if (type !== RRType.DNSKEY && candidates.every((k) => k.revoked)) {
       this.findings.add('DNSKEY_REVOKED_RRSIG', 'warning', owner, type,
-        `${what} was made with a revoked key: re-sign the RRset with an active key`, { keyTag, algorithm });
+        `${what()} was made with a revoked key: re-sign the RRset with an active key`, { keyTag, algorithm });
     }
     if (!crypto && signers === undefined) return;
     if (!candidates.some((k) => k.verifiable)) {
@@ -227,7 +228,7 @@ export class SignatureChecker {
       }
     }
     this.findings.add('SIGNATURE_INVALID', 'critical', owner, type,
-      `${what} does not validate, so resolvers reject the RRset: the data changed after signing or the signature is corrupt; re-sign the zone`,
+      `${what()} does not validate, so resolvers reject the RRset: the data changed after signing or the signature is corrupt; re-sign the zone`,
       { keyTag, algorithm });
   }
 

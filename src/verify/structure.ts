@@ -51,7 +51,10 @@ function isChainType(type: number): boolean {
 export function buildStructure(origin: Name, sets: readonly SignedSetInput[], findings: FindingCollector): ZoneStructure | null {
   let classified;
   try {
-    classified = classifyZone({ origin, rrsets: sets.map((s) => s.rrset), warnings: [] });
+    // The chain records go before classifyZone sees them: it would drop each with a warning string.
+    const data = [];
+    for (const s of sets) if (!isChainType(s.rrset.type) && s.rrset.type !== RRType.NSEC3PARAM) data.push(s.rrset);
+    classified = classifyZone({ origin, rrsets: data, warnings: [] });
   } catch (e) {
     if (!(e instanceof SignetError)) throw e;
     findings.add('ZONE_STRUCTURE', 'critical', origin, null, `${e.message}: fix the zone's data and sign it again`, { error: e.code });
