@@ -162,8 +162,10 @@ export async function runZonePass(db: StateDb, zoneName: string, o: PassOptions)
           if (asked || state.rollover?.parentCheck?.at === now) continue;
           asked = true;
           action = 'query-parent-ds';
+          // Every key that can have a DS, so that the old DS beside the new one is ours, not "unknown".
+          const dsCapable = state.keys.filter((k) => (k.role === 'ksk' || k.role === 'csk') && rows.has(k.id)).map((k) => k.id);
           const q = await queryParentDs({
-            zone, expect: a.expect, now, client, keys: a.keyIds.map((id) => ({ id, dnskey: rowOf(id).publicKey })),
+            zone, expect: a.expect, now, client, keys: [...new Set([...a.keyIds, ...dsCapable])].map((id) => ({ id, dnskey: rowOf(id).publicKey })),
           });
           observations.push({ kind: 'parent-ds', at: now, servers: q.answers });
           report.warnings.push(...q.warnings);
