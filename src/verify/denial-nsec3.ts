@@ -145,7 +145,7 @@ function adviseParameters(origin: Name, p: Nsec3ParamData, findings: FindingColl
   if (p.iterations > 0) {
     const risk = p.iterations > ITERATIONS_RESOLVERS_REJECT ? ', and many validators treat so many as insecure or fail' : '';
     findings.add('NONZERO_NSEC3_ITERATION_COUNT', 'warning', origin, RRType.NSEC3PARAM,
-      `NSEC3 uses ${p.iterations} extra iterations, which cost resolvers work and add no protection${risk}: re-sign with nsec3-iterations 0 (RFC 9276)`,
+      `NSEC3 uses ${p.iterations} extra iteration${p.iterations === 1 ? "" : "s"}, which cost resolvers work and add no protection${risk}: re-sign with nsec3-iterations 0 (RFC 9276)`,
       { iterations: p.iterations });
   }
   if (p.salt.length > 0) {

@@ -62,7 +62,8 @@ export async function readTrustAnchors(paths: readonly string[], origin: Name): 
   const dnskey: Uint8Array[] = [];
   for (const path of paths) {
     try {
-      for await (const rr of parseZoneFile(path, { origin })) {
+      // dnssec-dsfromkey output and `.key` files carry no TTL, and an anchor's TTL means nothing here.
+      for await (const rr of parseZoneFile(path, { origin, defaultTtl: 0 })) {
         if (rr.type !== RRType.DS && rr.type !== RRType.DNSKEY) continue;
         if (!rr.owner.equals(origin)) {
           throw new SignetError('ERR_VERIFY_ANCHOR_OWNER', `${path}: the anchor ${rr.owner.toString()} is not for the zone ${origin.toString()}`, {

@@ -39,7 +39,7 @@ export function renderText(r: VerifyResult): string {
   }
   const s = r.stats;
   const denial = s.denial === null ? 'no denial chain' : s.denial.toUpperCase();
-  const sampled = s.signaturesVerified < s.signatures ? ` (${s.signaturesVerified} checked cryptographically)` : '';
+  const sampled = s.sample < 1 ? ` (a sample of ${s.signaturesVerified} checked cryptographically)` : '';
   lines.push(`  checked ${plural(s.rrsets, 'RRset')}, ${plural(s.signatures, 'signature')}${sampled}, ${plural(s.keys, 'DNSKEY')} (algorithm ${s.algorithms.map(describeAlgorithm).join(', ') || 'none'}), ${denial}`);
   return lines.join('\n') + '\n';
 }

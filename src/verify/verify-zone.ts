@@ -65,8 +65,10 @@ export interface VerifyStats {
   readonly rrsets: number;
   readonly signedRRsets: number;
   readonly signatures: number;
-  /** Signatures whose public-key arithmetic was done (less than `signatures` when sampling or on early failures). */
+  /** Signatures whose public-key arithmetic was done (less than `signatures` when sampling, or for signatures already failed on other grounds). */
   readonly signaturesVerified: number;
+  /** The fraction of RRsets whose signatures were checked cryptographically (1: all). */
+  readonly sample: number;
   readonly keys: number;
   readonly algorithms: readonly number[];
   readonly denial: 'nsec' | 'nsec3' | null;
@@ -142,7 +144,8 @@ function run(input: VerifiableZone, options: VerifyOptions, judgeHorizon: boolea
   }
   if (!isSorted(sets)) sets = [...sets].sort(compareSets);
 
-  const empty = (): VerifyResult => finish(origin, now, findings, null, sets.length, 0, null, [], null);
+  const sample = options.sample !== undefined && options.sample > 0 && options.sample < 1 ? options.sample : 1;
+  const empty = (): VerifyResult => finish(origin, now, findings, null, sets.length, 0, null, [], null, sample);
   const structure = buildStructure(origin, sets, findings);
   if (structure === null) return empty();
 
@@ -161,7 +164,7 @@ function run(input: VerifiableZone, options: VerifyOptions, judgeHorizon: boolea
   }
 
   const checker = new SignatureChecker(origin, now, keys, findings);
-  const signers = signaturePass(structure, sets, checker, options.sample ?? 1, findings);
+  const signers = signaturePass(structure, sets, checker, sample, findings);
   judgeAlgorithms(origin, checker, keys, findings);
   for (const o of (grouped.orphans ?? []).slice(0, 200)) {
     findings.add('RRSIG_WITHOUT_RRSET', 'warning', o.owner, o.typeCovered,
@@ -187,7 +190,7 @@ function run(input: VerifiableZone, options: VerifyOptions, judgeHorizon: boolea
     judgeHorizonAgainst(origin, now, horizon, checker, options, findings);
   }
   const horizonRRset = checker.earliestOwner === null ? null : { owner: checker.earliestOwner.toString(), type: typeToString(checker.earliestType) };
-  return finish(origin, now, findings, horizon, sets.length, signers.signedRRsets, checker, keys.algorithms, denial, horizonRRset, keys.keys.length);
+  return finish(origin, now, findings, horizon, sets.length, signers.signedRRsets, checker, keys.algorithms, denial, sample, horizonRRset, keys.keys.length);
 }
 
 interface PassResult {
@@ -203,7 +206,7 @@ interface PassResult {
  */
 function signaturePass(z: ZoneStructure, sets: readonly SignedSetInput[], checker: SignatureChecker, sample: number, findings: FindingCollector): PassResult {
   const out: PassResult = { dnskey: [], cds: [], cdnskey: [], signedRRsets: 0 };
-  const rate = sample > 0 && sample < 1 ? sample : 1;
+  const rate = sample;
   let credit = 1;
   let o = 0;
   for (const set of sets) {
@@ -257,7 +260,7 @@ function judgeAlgorithms(origin: Name, checker: SignatureChecker, keys: KeySet, 
     if (checker.coverage.get(algorithm) === 0) {
       const tags = keys.keys.filter((k) => k.zoneKey && k.algorithm === algorithm).map((k) => k.keyTag).join(', ');
       findings.add('ALGORITHM_MISMATCH', 'critical', origin, RRType.DNSKEY,
-        `the DNSKEY RRset has algorithm ${describeAlgorithm(algorithm)} (key ${tags}) but the zone's data is not signed with it, which validators may reject (RFC 4035 §2.2, RFC 6781 §4.1.4): sign the zone with that algorithm too, or remove its keys`,
+        `the DNSKEY RRset has a key of algorithm ${describeAlgorithm(algorithm)} (tag ${tags}) but the zone's data is not signed with that algorithm, which validators may reject (RFC 4035 §2.2, RFC 6781 §4.1.4): sign the zone with that algorithm too, or remove its keys`,
         { algorithm });
     }
   }
@@ -315,7 +318,7 @@ function judgeHorizonAgainst(origin: Name, now: UnixSeconds, horizon: UnixSecond
 
 function finish(
   origin: Name, now: UnixSeconds, findings: FindingCollector, horizon: UnixSeconds | null, rrsets: number, signedRRsets: number,
-  checker: SignatureChecker | null, algorithms: readonly number[], denial: 'nsec' | 'nsec3' | null,
+  checker: SignatureChecker | null, algorithms: readonly number[], denial: 'nsec' | 'nsec3' | null, sample: number,
   horizonRRset: VerifyResult['horizonRRset'] = null, keyCount = 0,
 ): VerifyResult {
   const counts = { ...findings.counts };
@@ -331,6 +334,7 @@ function finish(
       signedRRsets,
       signatures: checker?.signatures ?? 0,
       signaturesVerified: checker?.verified ?? 0,
+      sample,
       keys: keyCount,
       algorithms,
       denial,
