@@ -28,6 +28,8 @@ import type { ClassifiedZone, SignWarning, ZoneOwner } from './authority.ts';
 import { buildNsecChain, denialTtl, isInDenialChain } from './nsec.ts';
 import { buildNsec3Chain, buildNsec3Param } from './nsec3.ts';
 import type { Nsec3Parameters } from './nsec3.ts';
+import { reusableSignatures, rrsigExpiration } from './reuse.ts';
+import type { ReuseOptions } from './reuse.ts';
 import { signBatch } from './rrsig.ts';
 import type { SignItem } from './rrsig.ts';
 import type { SigningKey } from './signing-key.ts';
@@ -67,6 +69,11 @@ export interface SignZoneOptions {
   readonly cds?: readonly Uint8Array[];
   /** CDNSKEY RDATAs to publish at the apex (RFC 7344); none when absent or empty. */
   readonly cdnskey?: readonly Uint8Array[];
+  /**
+   * Incremental re-signing: signatures of the previous signed zone to keep
+   * where they are still good (see reuse.ts). Without it, everything is signed.
+   */
+  readonly reuse?: ReuseOptions;
 }
 
 /** An RRset and the RRSIG RDATAs over it (empty when it is not signed: delegation NS, glue, occluded data). */
@@ -84,13 +91,17 @@ export interface SignStats {
   readonly rrsets: number;
   /** RRsets that got signatures. */
   readonly rrsetsSigned: number;
-  /** RRSIG records made. */
+  /** RRSIG records in the output: made now plus kept from the previous zone. */
   readonly signatures: number;
+  /** RRSIG records made by this run (crypto operations). */
+  readonly signaturesCreated: number;
+  /** RRSIG records kept from the previous signed zone (`reuse`). */
+  readonly signaturesReused: number;
   /** NSEC or NSEC3 records made. */
   readonly denialRecords: number;
-  /** The inception of every signature. */
+  /** The inception of every signature made by this run. */
   readonly inception: UnixSeconds;
-  /** The earliest and latest signature expiration (refresh planning). */
+  /** The earliest and latest signature expiration, kept ones included (refresh planning). */
   readonly earliestExpiration: UnixSeconds;
   readonly latestExpiration: UnixSeconds;
 }
@@ -177,11 +188,36 @@ function denialWarnings(denial: DenialOptions): SignWarning[] {
   return out;
 }
 
-/** Signs a zone. Pure: the same zone, keys and options give the same output (ECDSA signature values aside). */
-export function signZone(zone: Zone, options: SignZoneOptions): SignedZone {
+/**
+ * Everything decided before the crypto: the output RRsets in order, which
+ * of them are signed by which keys with which expiration, and what the
+ * previous zone lets us keep. `signZone` signs `items` in this thread;
+ * `signZoneParallel` hands them to worker threads; `assembleSignedZone`
+ * puts the result together either way.
+ */
+export interface SigningPlan {
+  readonly origin: Name;
+  readonly serial: number;
+  readonly ordered: readonly OrderedRRset[];
+  /** The RRsets to sign now, in canonical order. */
+  readonly items: readonly SignItem[];
+  readonly inception: UnixSeconds;
+  readonly warnings: readonly SignWarning[];
+  readonly denialRecords: number;
+  /** Earliest and latest expiration over new and kept signatures (Infinity/−Infinity when none). */
+  readonly earliest: number;
+  readonly latest: number;
+  readonly reusedCount: number;
+}
+
+/** Plans the signing of a zone (see SigningPlan). Pure. */
+export function planSignZone(zone: Zone, options: SignZoneOptions): SigningPlan {
   const validity = { validity: options.validity, inceptionOffset: options.inceptionOffset, jitter: options.jitter };
   checkValidityOptions(validity);
   if (!isTtl(options.dnskeyTtl)) throw new SignetError('ERR_SIGN_BAD_TTL', `DNSKEY TTL ${options.dnskeyTtl} is not a TTL`);
+  if (options.reuse !== undefined && !(Number.isInteger(options.reuse.refresh) && options.reuse.refresh >= 0)) {
+    throw new SignetError('ERR_SIGN_BAD_VALIDITY', `signature refresh ${options.reuse.refresh} must be zero or more seconds`);
+  }
   const roles = assignKeyRoles(options.keys, options.publishedOnly ?? []);
   const classified = classifyZone(zone);
   const origin = classified.origin;
@@ -208,53 +244,97 @@ export function signZone(zone: Zone, options: SignZoneOptions): SignedZone {
 
   const ordered = orderRRsets(classified, soa, apexAdded, nsec, nsec3);
 
-  // Sign, each RRset with its own jittered expiration.
+  // Sign, each RRset with its own jittered expiration; keep what the previous zone allows.
   const now = options.now;
   const inception = signatureInception(now, validity);
+  const reuse = options.reuse;
+  const signer = origin.canonical;
   const items: SignItem[] = [];
   let earliest = Infinity;
   let latest = -Infinity;
+  let reusedCount = 0;
   for (const entry of ordered) {
     if (entry.sign === null) continue;
     const expiration = signatureExpiration(now, validity, options.random(entry.rrset.owner, entry.rrset.type));
+    const keys = entry.sign === 'ksk' ? roles.ksk : roles.zsk;
+    if (reuse !== undefined) {
+      const rrset = entry.rrset;
+      const kept = reusableSignatures(
+        reuse.previous.find(rrset.owner.canonical, rrset.type),
+        { type: rrset.type, ttl: rrset.ttl, rrsigLabels: rrset.owner.rrsigLabels, canonicalRdatas: rrset.canonicalRdatas },
+        keys, signer, now, reuse.refresh,
+      );
+      if (kept !== null) {
+        entry.reused = kept;
+        reusedCount += kept.length;
+        for (const sig of kept) {
+          // Back from the 32-bit field to Unix seconds near `now` (RFC 4034 §3.1.5 serial arithmetic).
+          const t = now + (((rrsigExpiration(sig) - now) >>> 0) | 0);
+          if (t < earliest) earliest = t;
+          if (t > latest) latest = t;
+        }
+        continue;
+      }
+    }
     if (expiration < earliest) earliest = expiration;
     if (expiration > latest) latest = expiration;
     entry.item = items.length;
-    items.push({ rrset: entry.rrset, keys: entry.sign === 'ksk' ? roles.ksk : roles.zsk, expiration });
+    items.push({ rrset: entry.rrset, keys, expiration });
   }
-  const signatures = signBatch(items, { inception, signerName: origin });
+  return { origin, serial: options.serial, ordered, items, inception, warnings, denialRecords: nsec.length + nsec3.length, earliest, latest, reusedCount };
+}
 
+/** The signed zone from a plan and the signatures of its items (in item order, as signBatch returns them). */
+export function assembleSignedZone(plan: SigningPlan, signatures: readonly (readonly Uint8Array[])[]): SignedZone {
   const none: readonly Uint8Array[] = [];
   let signatureCount = 0;
-  const rrsets: SignedRRset[] = ordered.map((entry) => {
-    const sigs = entry.item === null ? none : signatures[entry.item]!;
+  let created = 0;
+  let rrsetsSigned = 0;
+  const rrsets: SignedRRset[] = plan.ordered.map((entry) => {
+    let sigs = none;
+    if (entry.item !== null) {
+      sigs = signatures[entry.item]!;
+      created += sigs.length;
+    } else if (entry.reused !== null) {
+      sigs = entry.reused;
+    }
+    if (entry.sign !== null) rrsetsSigned++;
     signatureCount += sigs.length;
     return { rrset: entry.rrset, signatures: sigs };
   });
-
   return {
-    origin,
-    serial: options.serial,
+    origin: plan.origin,
+    serial: plan.serial,
     rrsets,
-    warnings,
+    warnings: plan.warnings,
     stats: {
       rrsets: rrsets.length,
-      rrsetsSigned: items.length,
+      rrsetsSigned,
       signatures: signatureCount,
-      denialRecords: nsec.length + nsec3.length,
-      inception,
-      earliestExpiration: earliest,
-      latestExpiration: latest,
+      signaturesCreated: created,
+      signaturesReused: signatureCount - created,
+      denialRecords: plan.denialRecords,
+      inception: plan.inception,
+      earliestExpiration: plan.earliest,
+      latestExpiration: plan.latest,
     },
   };
 }
 
-interface OrderedRRset {
+/** Signs a zone. Pure: the same zone, keys and options give the same output (ECDSA signature values aside). */
+export function signZone(zone: Zone, options: SignZoneOptions): SignedZone {
+  const plan = planSignZone(zone, options);
+  return assembleSignedZone(plan, signBatch(plan.items, { inception: plan.inception, signerName: plan.origin }));
+}
+
+export interface OrderedRRset {
   readonly rrset: RRset;
   /** The key role that signs it, or null when it is not signed. */
   readonly sign: 'ksk' | 'zsk' | null;
   /** Index of its item in the signing batch, once it has one. */
   item: number | null;
+  /** Signatures kept from the previous zone instead of an item, once decided. */
+  reused: readonly Uint8Array[] | null;
 }
 
 /**
@@ -268,12 +348,12 @@ function orderRRsets(classified: ClassifiedZone, soa: RRset, apexAdded: readonly
   let nsec3Index = 0;
   const pushNsec3Before = (rrset: RRset | null) => {
     while (nsec3Index < nsec3.length && (rrset === null || compareRRsets(nsec3[nsec3Index]!, rrset) < 0)) {
-      ordered.push({ rrset: nsec3[nsec3Index++]!, sign: 'zsk', item: null });
+      ordered.push({ rrset: nsec3[nsec3Index++]!, sign: 'zsk', item: null, reused: null });
     }
   };
   const push = (owner: ZoneOwner, rrset: RRset) => {
     pushNsec3Before(rrset);
-    ordered.push({ rrset, sign: signRole(owner, rrset), item: null });
+    ordered.push({ rrset, sign: signRole(owner, rrset), item: null, reused: null });
   };
   for (const owner of classified.owners) {
     const denial = isInDenialChain(owner) && nsec.length > 0 ? nsec[nsecIndex++]! : null;
