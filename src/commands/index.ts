@@ -7,6 +7,7 @@ import { registerKeyCommands } from './key.ts';
 import { registerDsCommand } from './ds.ts';
 import { registerSignCommand } from './sign.ts';
 import { registerEventsCommand } from './events.ts';
+import { registerCheckCommand } from './check.ts';
 import { registerRolloverCommands } from './rollover.ts';
 import { registerTickCommand } from './tick.ts';
 import { registerRunCommand } from './run.ts';
@@ -18,6 +19,7 @@ export function registerCommands(program: Command, context: () => CommandContext
   registerDsCommand(program, context);
   registerSignCommand(program, context);
   registerEventsCommand(program, context);
+  registerCheckCommand(program, context);
   registerRolloverCommands(program, context);
   registerTickCommand(program, context);
   registerRunCommand(program, context);
