@@ -19,7 +19,7 @@ import type { OwnerKind } from '../signer/authority.ts';
 import { Name } from '../zone/name.ts';
 import type { ResourceRecord } from '../zone/record.ts';
 import { RRType, typeToString } from '../zone/types.ts';
-import { checkTrustAnchors } from './anchors.ts';
+import { verifyApexKeys } from './apex-keys.ts';
 import type { TrustAnchors } from './anchors.ts';
 import { checkCds } from './cds.ts';
 import { checkNsecChain } from './denial-nsec.ts';
@@ -28,7 +28,7 @@ import { exitStatusOf, FindingCollector, sortFindings } from './finding.ts';
 import type { Finding, SeverityCounts } from './finding.ts';
 import { compareSets, groupSignedRecords } from './input.ts';
 import type { GroupedZone, SignedSetInput, VerifiableZone } from './input.ts';
-import { buildKeySet, describeAlgorithm } from './keys.ts';
+import { describeAlgorithm } from './keys.ts';
 import type { KeySet, ZoneKey } from './keys.ts';
 import { SignatureChecker } from './signatures.ts';
 import { buildStructure } from './structure.ts';
@@ -127,7 +127,7 @@ function isSorted(sets: readonly SignedSetInput[]): boolean {
   return true;
 }
 
-function run(input: VerifiableZone, options: VerifyOptions, judgeHorizon: boolean): VerifyResult {
+function run(input: VerifiableZone, options: VerifyOptions, withHorizon: boolean): VerifyResult {
   const origin = input.origin;
   const now = options.now;
   const findings = new FindingCollector(options.maxFindingsPerCode ?? 200);
@@ -149,21 +149,10 @@ function run(input: VerifiableZone, options: VerifyOptions, judgeHorizon: boolea
   const structure = buildStructure(origin, sets, findings);
   if (structure === null) return empty();
 
-  // The apex DNSKEY RRset (RFC 4035 §5.3.1: the only keys that validate RRSIGs of this zone).
-  const dnskeySet = structure.apex.get(RRType.DNSKEY);
-  if (dnskeySet === undefined || dnskeySet.rrset.rdatas.length === 0) {
-    findings.add('DNSKEY_MISSING', 'critical', origin, RRType.DNSKEY,
-      `the zone ${origin.toString()} has no DNSKEY RRset at its apex, so it is not signed (or its keys were left out): sign the zone, and withdraw any DS at the parent until it is`);
-    return empty();
-  }
-  const keys = buildKeySet(dnskeySet.rrset.rdatas, origin, findings);
-  if (keys.algorithms.length === 0) {
-    findings.add('DNSKEY_MISSING', 'critical', origin, RRType.DNSKEY,
-      'the DNSKEY RRset holds no zone key (flags 256 or 257, protocol 3), so nothing in the zone can validate: publish the zone\'s keys');
-    return empty();
-  }
-
-  const checker = new SignatureChecker(origin, now, keys, findings);
+  // The apex DNSKEY RRset (RFC 4035 §5.3.1: the only keys that validate RRSIGs of this zone) and the anchors.
+  const apex = verifyApexKeys(origin, structure.apex.get(RRType.DNSKEY) ?? null, { now, anchors: options.anchors }, findings);
+  if (apex === null) return empty();
+  const { keys, checker, ksks } = apex;
   const signers = signaturePass(structure, sets, checker, sample, findings);
   judgeAlgorithms(origin, checker, keys, findings);
   for (const o of (grouped.orphans ?? []).slice(0, 200)) {
@@ -171,7 +160,6 @@ function run(input: VerifiableZone, options: VerifyOptions, judgeHorizon: boolea
       `an RRSIG covers ${o.owner.toString()} ${typeToString(o.typeCovered)}, which has no records: remove the stale signature`);
   }
 
-  const ksks = checkTrustAnchors(origin, keys, signers.dnskey, options.anchors, findings);
   const cds = structure.apex.get(RRType.CDS);
   const cdnskey = structure.apex.get(RRType.CDNSKEY);
   if (cds !== undefined || cdnskey !== undefined) {
@@ -180,21 +168,18 @@ function run(input: VerifiableZone, options: VerifyOptions, judgeHorizon: boolea
       cdnskey: cdnskey?.rrset.rdatas ?? null,
       cdsSigners: signers.cds,
       cdnskeySigners: signers.cdnskey,
-    }, signers.dnskey, ksks, findings);
+    }, apex.dnskeySigners, ksks, findings);
   }
 
   const denial = checkDenial(structure, findings);
 
   const horizon = checker.earliest === Infinity ? null : checker.earliest;
-  if (judgeHorizon && horizon !== null && horizon >= now) {
-    judgeHorizonAgainst(origin, now, horizon, checker, options, findings);
-  }
+  if (withHorizon) judgeHorizon(checker, options, findings);
   const horizonRRset = checker.earliestOwner === null ? null : { owner: checker.earliestOwner.toString(), type: typeToString(checker.earliestType) };
   return finish(origin, now, findings, horizon, sets.length, signers.signedRRsets, checker, keys.algorithms, denial, sample, horizonRRset, keys.keys.length);
 }
 
 interface PassResult {
-  readonly dnskey: ZoneKey[];
   readonly cds: ZoneKey[];
   readonly cdnskey: ZoneKey[];
   signedRRsets: number;
@@ -205,7 +190,8 @@ interface PassResult {
  * owners alongside to know each owner's kind without a lookup table.
  */
 function signaturePass(z: ZoneStructure, sets: readonly SignedSetInput[], checker: SignatureChecker, sample: number, findings: FindingCollector): PassResult {
-  const out: PassResult = { dnskey: [], cds: [], cdnskey: [], signedRRsets: 0 };
+  // The apex DNSKEY RRset was checked first (verifyApexKeys).
+  const out: PassResult = { cds: [], cdnskey: [], signedRRsets: 1 };
   const rate = sample;
   let credit = 1;
   let o = 0;
@@ -230,13 +216,13 @@ function signaturePass(z: ZoneStructure, sets: readonly SignedSetInput[], checke
       }
       continue;
     }
-    out.signedRRsets++;
     let target: ZoneKey[] | undefined;
     if (atApex) {
-      if (rrset.type === RRType.DNSKEY) target = out.dnskey;
-      else if (rrset.type === RRType.CDS) target = out.cds;
+      if (rrset.type === RRType.DNSKEY) continue;
+      if (rrset.type === RRType.CDS) target = out.cds;
       else if (rrset.type === RRType.CDNSKEY) target = out.cdnskey;
     }
+    out.signedRRsets++;
     let crypto = true;
     if (rate < 1 && target === undefined) {
       credit += rate;
@@ -304,14 +290,22 @@ function checkDenial(z: ZoneStructure, findings: FindingCollector): 'nsec' | 'ns
   return 'nsec';
 }
 
-function judgeHorizonAgainst(origin: Name, now: UnixSeconds, horizon: UnixSeconds, checker: SignatureChecker, options: VerifyOptions, findings: FindingCollector): void {
+/**
+ * Judges the earliest expiration the checker saw against --warn and --crit:
+ * SIGNATURE_EXPIRES_SOON, critical within `crit`, a warning within `warn`.
+ * Signatures already expired are EXPIRATION_IN_PAST findings instead.
+ */
+export function judgeHorizon(checker: SignatureChecker, options: { readonly now: UnixSeconds; readonly warn?: number; readonly crit?: number }, findings: FindingCollector): void {
+  const horizon = checker.earliest;
+  const now = options.now;
+  if (horizon === Infinity || horizon < now || checker.earliestOwner === null) return;
   const warn = options.warn ?? DEFAULT_WARN_SECONDS;
   const crit = options.crit ?? DEFAULT_CRIT_SECONDS;
   const left = horizon - now;
   if (left > warn && left > crit) return;
   const severity = left <= crit ? 'critical' : 'warning';
-  const owner = checker.earliestOwner ?? origin;
-  findings.add('SIGNATURE_EXPIRES_SOON', severity, owner, checker.earliestOwner === null ? null : checker.earliestType,
+  const owner = checker.earliestOwner;
+  findings.add('SIGNATURE_EXPIRES_SOON', severity, owner, checker.earliestType,
     `the earliest signature (${owner.toString()} ${typeToString(checker.earliestType)}) expires at ${formatIso(horizon)}, in ${formatDuration(left)}, within the ${severity === 'critical' ? `--crit ${formatDuration(crit)}` : `--warn ${formatDuration(warn)}`}: re-sign the zone (is \`signet tick\` running?)`,
     { expiration: formatIso(horizon), secondsLeft: left });
 }

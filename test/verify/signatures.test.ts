@@ -37,7 +37,7 @@ describe('a zone straight from the signer', () => {
   it('reports the earliest expiration and where it is', () => {
     const r = verify(base);
     expect(r.horizon).toBe(NOW + 14 * DAY);
-    expect(r.horizonRRset).toEqual({ owner: 'example.test.', type: 'NS' });
+    expect(r.horizonRRset).toEqual({ owner: 'example.test.', type: 'DNSKEY' });
     const early = withSet(base, www, RRType.AAAA, (s) => ({ rrset: s.rrset, signatures: signWith(s.rrset, [keys.zsk], { inception: NOW - 3600, expiration: NOW + 9 * DAY }) }));
     const e = verify(early);
     expect(e.horizon).toBe(NOW + 9 * DAY);
