@@ -13,6 +13,7 @@
  * line"): 0 OK, 1 WARNING, 2 CRITICAL; 3 UNKNOWN is for "could not run" and
  * is decided by the caller, never by findings.
  */
+import { formatDuration } from '../core/time.ts';
 import type { Name } from '../zone/name.ts';
 import { typeToString } from '../zone/types.ts';
 import type { FindingCode } from './codes.ts';
@@ -96,4 +97,12 @@ const ORDER: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
 /** Most severe first, then by owner in the order found (stable sort). */
 export function sortFindings(findings: readonly Finding[]): Finding[] {
   return [...findings].sort((a, b) => ORDER[a.severity] - ORDER[b.severity]);
+}
+
+/** A duration for messages: to the hour beyond a day, to the minute beyond an hour ("29d22h", not "29d22h59m37s"). */
+export function roughDuration(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
+  if (s >= 86400) return formatDuration(s - (s % 3600));
+  if (s >= 3600) return formatDuration(s - (s % 60));
+  return formatDuration(s);
 }

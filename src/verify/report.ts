@@ -4,8 +4,8 @@
  * textfile-collector file. Pure functions from results to strings; the
  * command writes them.
  */
-import { formatDuration, formatIso } from '../core/time.ts';
-import { EXIT_UNKNOWN } from './finding.ts';
+import { formatIso } from '../core/time.ts';
+import { EXIT_UNKNOWN, roughDuration } from './finding.ts';
 import type { Finding } from './finding.ts';
 import { describeAlgorithm } from './keys.ts';
 import type { VerifyResult } from './verify-zone.ts';
@@ -23,7 +23,7 @@ function plural(n: number, word: string): string {
 function horizonText(r: VerifyResult): string {
   if (r.horizon === null) return 'no signatures';
   const left = r.horizon - r.now;
-  const when = left >= 0 ? `in ${formatDuration(left)}` : `${formatDuration(-left)} ago`;
+  const when = left >= 0 ? `in ${roughDuration(left)}` : `${roughDuration(-left)} ago`;
   return `earliest signature expiration ${formatIso(r.horizon)} (${when})`;
 }
 

@@ -14,13 +14,14 @@
  * buffer reused across RRsets: no allocation per signature beyond what
  * node:crypto does.
  */
-import { formatDuration, formatIso, serialCompare } from '../core/time.ts';
+import { formatIso, serialCompare } from '../core/time.ts';
 import type { UnixSeconds } from '../core/time.ts';
 import { verifySignature } from '../signer/verify-signature.ts';
 import { encodeRRsetForSigning } from '../zone/canonical.ts';
 import { Name } from '../zone/name.ts';
 import type { RRset } from '../zone/record.ts';
 import { RRType, typeToString } from '../zone/types.ts';
+import { roughDuration } from './finding.ts';
 import type { FindingCollector } from './finding.ts';
 import type { SignedSetInput } from './input.ts';
 import { describeAlgorithm } from './keys.ts';
@@ -182,13 +183,13 @@ export class SignatureChecker {
     if (serialCompare(inception, this.now32) > 0) {
       const at = this.absolute(inception);
       this.findings.add('INCEPTION_IN_FUTURE', 'critical', owner, type,
-        `${what()} is valid only from ${formatIso(at)} (in ${formatDuration(at - this.now)}): check the signer's clock and re-sign with an inception in the past`,
+        `${what()} is valid only from ${formatIso(at)} (in ${roughDuration(at - this.now)}): check the signer's clock and re-sign with an inception in the past`,
         { keyTag, algorithm, inception: formatIso(at) });
       return;
     }
     if (serialCompare(expiration, this.now32) < 0) {
       this.findings.add('EXPIRATION_IN_PAST', 'critical', owner, type,
-        `${what()} expired at ${formatIso(expiresAt)} (${formatDuration(this.now - expiresAt)} ago): re-sign the zone now and find out why re-signing stopped`,
+        `${what()} expired at ${formatIso(expiresAt)} (${roughDuration(this.now - expiresAt)} ago): re-sign the zone now and find out why re-signing stopped`,
         { keyTag, algorithm, expiration: formatIso(expiresAt) });
       return;
     }

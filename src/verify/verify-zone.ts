@@ -24,7 +24,7 @@ import type { TrustAnchors } from './anchors.ts';
 import { checkCds } from './cds.ts';
 import { checkNsecChain } from './denial-nsec.ts';
 import { checkNsec3Chain } from './denial-nsec3.ts';
-import { exitStatusOf, FindingCollector, sortFindings } from './finding.ts';
+import { exitStatusOf, FindingCollector, roughDuration, sortFindings } from './finding.ts';
 import type { Finding, SeverityCounts } from './finding.ts';
 import { compareSets, groupSignedRecords } from './input.ts';
 import type { GroupedZone, SignedSetInput, VerifiableZone } from './input.ts';
@@ -306,7 +306,7 @@ export function judgeHorizon(checker: SignatureChecker, options: { readonly now:
   const severity = left <= crit ? 'critical' : 'warning';
   const owner = checker.earliestOwner;
   findings.add('SIGNATURE_EXPIRES_SOON', severity, owner, checker.earliestType,
-    `the earliest signature (${owner.toString()} ${typeToString(checker.earliestType)}) expires at ${formatIso(horizon)}, in ${formatDuration(left)}, within the ${severity === 'critical' ? `--crit ${formatDuration(crit)}` : `--warn ${formatDuration(warn)}`}: re-sign the zone (is \`signet tick\` running?)`,
+    `the earliest signature (${owner.toString()} ${typeToString(checker.earliestType)}) expires at ${formatIso(horizon)}, in ${roughDuration(left)}, within the ${severity === 'critical' ? `--crit ${formatDuration(crit)}` : `--warn ${formatDuration(warn)}`}: re-sign the zone (is \`signet tick\` running?)`,
     { expiration: formatIso(horizon), secondsLeft: left });
 }
 
