@@ -65,18 +65,20 @@ export function validateServer(zone: Name, now: UnixSeconds, child: ChildServerR
   checker.check(dnskey, true, dnskeySigners);
 
   // Each DS RRset the parent serves must lead to the DNSKEY RRset on its own.
-  for (const set of withDs) {
+  const anchorFindings = withDs.map((set) => {
     const anchors = new FindingCollector();
     checkTrustAnchors(zone, keys, dnskeySigners, { ds: set.rdatas }, anchors);
-    mergeAll(anchors, findings, withDs.length > 1 ? [...here, ...set.servers] : here);
-  }
+    return { anchors, servers: withDs.length > 1 ? [...here, ...set.servers] : here };
+  });
 
   const soaSigned = child.soa !== null && child.soa.signatures.length > 0;
   if (child.soa !== null) checker.check(child.soa, true);
   if (child.nsec3param !== null) checker.check(child.nsec3param, true);
   // An unsigned SOA is its own finding (MISSING_RRSIG); judging its algorithms would only repeat it.
   if (soaSigned) judgeAlgorithms(zone, checker, keys.algorithms, keys.keys, collector);
+  // The signatures' own findings first: an expired DNSKEY signature is why no DS leads anywhere, not the other way round.
   mergeAll(collector, findings, here);
+  for (const a of anchorFindings) mergeAll(a.anchors, findings, a.servers);
   return {
     signed: true,
     earliest: checker.earliest === Infinity ? null : checker.earliest,
