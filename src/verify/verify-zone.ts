@@ -1,19 +1,18 @@
 /**
  * verifySignedZone: full RFC 4035 §5 validation of a signed zone, offline.
  *
- * Order of work: classify the names (the signer's own rules), read the apex
- * DNSKEY RRset, check every RRSIG (one pass, canonical order), judge the
- * algorithms across the zone, the trust anchors, CDS/CDNSKEY, the denial
- * chain, and finally the signature horizon against --warn / --crit.
+ * Order of work: classify the names (the signer's own rules), validate the
+ * apex DNSKEY RRset and the trust anchors, check every other RRSIG (one
+ * pass, canonical order), judge the algorithms across the zone, CDS and
+ * CDNSKEY, the denial chain, and finally the signature horizon against
+ * --warn / --crit.
  *
  * verifyForPublication is the same run for the signer's safety gate: no
  * horizon judgement (a fresh signature set is judged by the policy, not by
  * monitoring thresholds), criticals only, and optionally a sample of the
  * signature arithmetic.
  */
-import { formatDuration, formatIso } from '../core/time.ts';
 import type { UnixSeconds } from '../core/time.ts';
-import { DEFAULT_POLICY } from '../rollover/policy.ts';
 import { isSignedType } from '../signer/authority.ts';
 import type { OwnerKind } from '../signer/authority.ts';
 import { Name } from '../zone/name.ts';
@@ -24,22 +23,18 @@ import type { TrustAnchors } from './anchors.ts';
 import { checkCds } from './cds.ts';
 import { checkNsecChain } from './denial-nsec.ts';
 import { checkNsec3Chain } from './denial-nsec3.ts';
-import { exitStatusOf, FindingCollector, roughDuration, sortFindings } from './finding.ts';
+import { exitStatusOf, FindingCollector, sortFindings } from './finding.ts';
 import type { Finding, SeverityCounts } from './finding.ts';
 import { compareSets, groupSignedRecords } from './input.ts';
 import type { GroupedZone, SignedSetInput, VerifiableZone } from './input.ts';
 import { describeAlgorithm } from './keys.ts';
 import type { KeySet, ZoneKey } from './keys.ts';
 import { SignatureChecker } from './signatures.ts';
+import { judgeHorizon } from './horizon.ts';
 import { buildStructure } from './structure.ts';
 import type { ZoneStructure } from './structure.ts';
 
-const DAY = 86400;
-
-/** Default --warn: the default policy's signature-refresh (SPEC: "the zone's refresh"). */
-export const DEFAULT_WARN_SECONDS = DEFAULT_POLICY.signatureRefresh;
-/** Default --crit: 2 days. */
-export const DEFAULT_CRIT_SECONDS = 2 * DAY;
+export { DEFAULT_CRIT_SECONDS, DEFAULT_WARN_SECONDS, judgeHorizon } from './horizon.ts';
 
 export interface VerifyOptions {
   readonly now: UnixSeconds;
@@ -192,7 +187,6 @@ interface PassResult {
 function signaturePass(z: ZoneStructure, sets: readonly SignedSetInput[], checker: SignatureChecker, sample: number, findings: FindingCollector): PassResult {
   // The apex DNSKEY RRset was checked first (verifyApexKeys).
   const out: PassResult = { cds: [], cdnskey: [], signedRRsets: 1 };
-  const rate = sample;
   let credit = 1;
   let o = 0;
   for (const set of sets) {
@@ -224,8 +218,8 @@ function signaturePass(z: ZoneStructure, sets: readonly SignedSetInput[], checke
     }
     out.signedRRsets++;
     let crypto = true;
-    if (rate < 1 && target === undefined) {
-      credit += rate;
+    if (sample < 1 && target === undefined) {
+      credit += sample;
       crypto = credit >= 1;
       if (crypto) credit -= 1;
     }
@@ -288,26 +282,6 @@ function checkDenial(z: ZoneStructure, findings: FindingCollector): 'nsec' | 'ns
   }
   checkNsecChain(z, findings);
   return 'nsec';
-}
-
-/**
- * Judges the earliest expiration the checker saw against --warn and --crit:
- * SIGNATURE_EXPIRES_SOON, critical within `crit`, a warning within `warn`.
- * Signatures already expired are EXPIRATION_IN_PAST findings instead.
- */
-export function judgeHorizon(checker: SignatureChecker, options: { readonly now: UnixSeconds; readonly warn?: number; readonly crit?: number }, findings: FindingCollector): void {
-  const horizon = checker.earliest;
-  const now = options.now;
-  if (horizon === Infinity || horizon < now || checker.earliestOwner === null) return;
-  const warn = options.warn ?? DEFAULT_WARN_SECONDS;
-  const crit = options.crit ?? DEFAULT_CRIT_SECONDS;
-  const left = horizon - now;
-  if (left > warn && left > crit) return;
-  const severity = left <= crit ? 'critical' : 'warning';
-  const owner = checker.earliestOwner;
-  findings.add('SIGNATURE_EXPIRES_SOON', severity, owner, checker.earliestType,
-    `the earliest signature (${owner.toString()} ${typeToString(checker.earliestType)}) expires at ${formatIso(horizon)}, in ${roughDuration(left)}, within the ${severity === 'critical' ? `--crit ${formatDuration(crit)}` : `--warn ${formatDuration(warn)}`}: re-sign the zone (is \`signet tick\` running?)`,
-    { expiration: formatIso(horizon), secondsLeft: left });
 }
 
 function finish(
