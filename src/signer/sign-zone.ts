@@ -208,6 +208,9 @@ export interface SigningPlan {
   readonly earliest: number;
   readonly latest: number;
   readonly reusedCount: number;
+  /** The key lists of the two roles; each item's `keys` is one of these arrays. */
+  readonly ksk: readonly SigningKey[];
+  readonly zsk: readonly SigningKey[];
 }
 
 /** Plans the signing of a zone (see SigningPlan). Pure. */
@@ -281,7 +284,7 @@ export function planSignZone(zone: Zone, options: SignZoneOptions): SigningPlan 
     entry.item = items.length;
     items.push({ rrset: entry.rrset, keys, expiration });
   }
-  return { origin, serial: options.serial, ordered, items, inception, warnings, denialRecords: nsec.length + nsec3.length, earliest, latest, reusedCount };
+  return { origin, serial: options.serial, ordered, items, inception, warnings, denialRecords: nsec.length + nsec3.length, earliest, latest, reusedCount, ksk: roles.ksk, zsk: roles.zsk };
 }
 
 /** The signed zone from a plan and the signatures of its items (in item order, as signBatch returns them). */

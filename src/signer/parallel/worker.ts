@@ -1,0 +1,51 @@
+/**
+ * A signing worker thread: builds its keys once from `workerData`
+ * (WorkerInit), then turns each batch it is sent into its output. Started
+ * through worker-entry.js, which registers the TypeScript loader first.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { SignetError } from '../../core/errors.ts';
+import { createBatchProcessor } from './process-batch.ts';
+import type { BatchCounts, WorkerInit } from './process-batch.ts';
+
+/** A batch to process; `buffer` is transferred. */
+export interface BatchMessage {
+  readonly id: number;
+  readonly buffer: ArrayBuffer;
+}
+
+/** The answer to one batch: its output (transferred) and counts, or the error it met. */
+export type ResultMessage =
+  | { readonly id: number; readonly output: ArrayBuffer; readonly counts: BatchCounts }
+  | { readonly id: number; readonly error: { readonly code: string; readonly message: string } };
+
+const port = parentPort;
+if (port === null) throw new Error('worker.ts must run in a worker thread');
+
+let process: ((b: Uint8Array, c: BatchCounts) => Uint8Array) | null = null;
+let startError: { code: string; message: string } | null = null;
+try {
+  process = createBatchProcessor(workerData as WorkerInit);
+} catch (e) {
+  startError = describe(e);
+}
+
+function describe(e: unknown): { code: string; message: string } {
+  if (e instanceof SignetError) return { code: e.code, message: e.message };
+  return { code: 'ERR_SIGN_WORKER', message: e instanceof Error ? e.message : String(e) };
+}
+
+port.on('message', (msg: BatchMessage) => {
+  if (process === null) {
+    port.postMessage({ id: msg.id, error: startError ?? { code: 'ERR_SIGN_WORKER', message: 'worker did not start' } } satisfies ResultMessage);
+    return;
+  }
+  try {
+    const counts: BatchCounts = { created: 0, reused: 0 };
+    const out = process(new Uint8Array(msg.buffer), counts);
+    const output = out.byteOffset === 0 && out.byteLength === out.buffer.byteLength ? out.buffer as ArrayBuffer : out.slice().buffer as ArrayBuffer;
+    port.postMessage({ id: msg.id, output, counts } satisfies ResultMessage, [output]);
+  } catch (e) {
+    port.postMessage({ id: msg.id, error: describe(e) } satisfies ResultMessage);
+  }
+});
