@@ -18,6 +18,7 @@ import type { UnixSeconds } from '../core/time.ts';
 import { fromHex } from '../core/bytes.ts';
 import { Name } from '../zone/name.ts';
 import { RRType } from '../zone/types.ts';
+import { verifyForPublication } from '../verify/verify-zone.ts';
 import type { Zone } from '../zone/zone.ts';
 import { signZone, type ActiveKey, type SignedZone } from '../signer/sign-zone.ts';
 import { nextSerial } from '../signer/serial.ts';
@@ -169,8 +170,22 @@ export function buildSignedZone(o: {
   };
 }
 
-/** Puts the signed zone in place of the previous one, atomically. */
-export function publishSignedZone(build: SignedZoneBuild): void {
+/**
+ * The safety gate (SPEC safety rule 1): the new signed zone is verified as a
+ * validator would see it at `now`; one that fails is never written, so the
+ * previous output stays in place.
+ */
+export function checkBeforePublishing(build: SignedZoneBuild, now: UnixSeconds): void {
+  const problems = verifyForPublication(build.signed, { now });
+  if (problems.length === 0) return;
+  const shown = problems.slice(0, 5).map((f) => `${f.code}${f.owner === null ? '' : ` ${f.owner}`}${f.type === null ? '' : ` ${f.type}`}: ${f.message}`);
+  throw new SignetError('ERR_SAFETY_GATE',
+    `refusing to publish ${build.zone.name} serial ${build.serial}: the new signed zone fails verification (${problems.length} problem${problems.length === 1 ? '' : 's'}); the previous ${build.zone.output} stays in place:\n  ${shown.join('\n  ')}`);
+}
+
+/** Verifies the signed zone (the safety gate), then puts it in place of the previous one, atomically. */
+export function publishSignedZone(build: SignedZoneBuild, now: UnixSeconds): void {
+  checkBeforePublishing(build, now);
   writeSignedZone(build.zone.output, build.signed);
 }
 
@@ -205,7 +220,13 @@ function resultOf(build: SignedZoneBuild): SignResult {
  * `tick`'s work), but the TTLs the new zone serves are recorded, so that no
  * later wait is computed from a TTL lower than one a cache may hold.
  */
-export async function signZoneToFile(db: StateDb, zone: ZoneRow, now: UnixSeconds, passphrase: string | null): Promise<SignResult> {
+export async function signZoneToFile(
+  db: StateDb, zone: ZoneRow, now: UnixSeconds, passphrase: string | null,
+  options: {
+    /** Test hook: changes the signed zone before the safety gate sees it (to show the gate refuses). */
+    beforePublish?: (signed: SignedZone) => void;
+  } = {},
+): Promise<SignResult> {
   const lock = await acquireLock(db.path, { waitMs: 10_000, what: `sign ${zone.name}` });
   try {
     const current = db.requireZone(zone.name);
@@ -233,7 +254,15 @@ export async function signZoneToFile(db: StateDb, zone: ZoneRow, now: UnixSecond
       return row;
     };
     const build = buildSignedZone({ zone: current, policy, input, state, now, rowOf, passphrase });
-    publishSignedZone(build);
+    options.beforePublish?.(build.signed);
+    try {
+      publishSignedZone(build, now);
+    } catch (e) {
+      if (e instanceof SignetError && e.code === 'ERR_SAFETY_GATE') {
+        db.addEvent({ zone: current.name, time: now, kind: 'publish-refused', message: e.message, details: { serial: build.serial } });
+      }
+      throw e;
+    }
     db.transaction(() => {
       for (const e of events) db.addEvent({ zone: current.name, time: now, ...e });
       recordSigned(db, build, now, 'sign command');

@@ -210,7 +210,7 @@ export async function runZonePass(db: StateDb, zoneName: string, o: PassOptions)
       if (reasons.length > 0) {
         action = 'sign';
         build = buildSignedZone({ zone, policy, input, state, now, rowOf, passphrase: o.passphrase });
-        publishSignedZone(build);
+        publishSignedZone(build, now);
         report.warnings.push(...build.warnings);
         report.signed = { serial: build.serial, output: zone.output, reason: reasons.join('; '), earliestExpiration: build.earliestExpiration };
         report.did.push(`signed serial ${build.serial} (${reasons.join('; ')}): ${build.keySummary}`);
