@@ -44,6 +44,7 @@ function zoneFromText(text: string, origin: Name): Zone {
   return { origin, rrsets, warnings: [] };
 }
 
+/** The child zone's text: served by ns1.child.test. (127.0.0.1, with glue in the parent). */
 export function childText(serial = 2024010101): string {
   return `$ORIGIN child.test.
 $TTL 3600
