@@ -8,14 +8,9 @@ import { SignetError } from './core/errors.ts';
 import { CommandContext, type CliIo, type GlobalOptions } from './commands/context.ts';
 import { registerCommands } from './commands/index.ts';
 
-/** Thrown by handlers that want a specific exit status without an error message (verify/check). */
-export class ExitStatus extends Error {
-  readonly status: number;
-  constructor(status: number) {
-    super(`exit ${status}`);
-    this.status = status;
-  }
-}
+import { ExitStatus, usageExitStatus } from './commands/exit-status.ts';
+
+export { ExitStatus };
 
 function buildProgram(io: CliIo): { program: Command; close(): void } {
   const program = new Command('signet')
@@ -50,7 +45,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     if (e instanceof ExitStatus) return e.status;
     if (e instanceof CommanderError) {
       // Help and version exit 0; every other commander error is bad usage (SPEC: exit 2).
-      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0 ? 0 : 2;
+      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0 ? 0 : usageExitStatus(argv);
     }
     if (e instanceof SignetError) {
       io.stderr(`signet: error: ${e.describe()}\n`);

@@ -7,6 +7,7 @@ import { registerKeyCommands } from './key.ts';
 import { registerDsCommand } from './ds.ts';
 import { registerSignCommand } from './sign.ts';
 import { registerEventsCommand } from './events.ts';
+import { registerVerifyCommand } from './verify.ts';
 import { registerCheckCommand } from './check.ts';
 import { registerRolloverCommands } from './rollover.ts';
 import { registerTickCommand } from './tick.ts';
@@ -19,6 +20,7 @@ export function registerCommands(program: Command, context: () => CommandContext
   registerDsCommand(program, context);
   registerSignCommand(program, context);
   registerEventsCommand(program, context);
+  registerVerifyCommand(program, context);
   registerCheckCommand(program, context);
   registerRolloverCommands(program, context);
   registerTickCommand(program, context);

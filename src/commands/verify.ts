@@ -17,6 +17,7 @@ import { renderJson, renderPrometheus, renderText } from '../verify/report.ts';
 import { DEFAULT_CRIT_SECONDS, DEFAULT_WARN_SECONDS, verifySignedZone } from '../verify/verify-zone.ts';
 import { Name } from '../zone/name.ts';
 import type { CommandContext } from './context.ts';
+import { ExitStatus } from './exit-status.ts';
 
 export type VerifyFormat = 'text' | 'json' | 'prometheus';
 
@@ -112,7 +113,6 @@ export function registerVerifyCommand(program: Command, context: () => CommandCo
       const status = await runVerify(file, opts, context());
       if (status !== 0) {
         // Imported when needed: cli.ts imports the command registry, which imports this file.
-        const { ExitStatus } = await import('../cli.ts');
         throw new ExitStatus(status);
       }
     });

@@ -41,7 +41,7 @@ describe('the safety gate', () => {
         },
       });
       await expect(attempt).rejects.toThrow(expect.objectContaining({ code: 'ERR_SAFETY_GATE' }));
-      const error = await attempt.catch((e: unknown) => e as SignetError);
+      const error = (await attempt.then(() => null, (e: unknown) => e)) as SignetError;
       expect(error.message).toMatch(/www\.example\.com\. A/);
       expect(readFileSync(output, 'utf8')).toBe(before);
       expect(readdirSync(tmp.dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
