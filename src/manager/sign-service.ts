@@ -170,13 +170,23 @@ export function buildSignedZone(o: {
   };
 }
 
+const GATE_FULL_SIGNATURES = 20_000;
+const GATE_SAMPLE = 0.05;
+
 /**
  * The safety gate (SPEC safety rule 1): the new signed zone is verified as a
  * validator would see it at `now`; one that fails is never written, so the
  * previous output stays in place.
  */
 export function checkBeforePublishing(build: SignedZoneBuild, now: UnixSeconds): void {
-  const problems = verifyForPublication(build.signed, { now });
+  // Every check but the cryptographic one runs on the whole zone. Signatures
+  // are all verified up to GATE_FULL_SIGNATURES; above that a sample (and the
+  // first RRset of every type, and every DNSKEY/CDS/CDNSKEY signature), so
+  // that the gate costs a fraction of the signing (ECDSA verifies at about
+  // half the speed it signs).
+  const total = build.signed.stats.signatures;
+  const sample = total <= GATE_FULL_SIGNATURES ? 1 : Math.max(GATE_SAMPLE, GATE_FULL_SIGNATURES / total);
+  const problems = verifyForPublication(build.signed, { now, sample });
   if (problems.length === 0) return;
   const shown = problems.slice(0, 5).map((f) => `${f.code}${f.owner === null ? '' : ` ${f.owner}`}${f.type === null ? '' : ` ${f.type}`}: ${f.message}`);
   throw new SignetError('ERR_SAFETY_GATE',
