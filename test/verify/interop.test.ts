@@ -38,7 +38,7 @@ describe('zones signed by BIND', () => {
   for (const [label, args] of [['NSEC', []], ['NSEC3', ['-3', '-']], ['NSEC3 Opt-Out', ['-3', '-', '-A']]] as const) {
     it(label, async () => {
       const out = join(dir, `bind-${label.replace(/\W/g, '')}.signed`);
-      tool('dnssec-signzone', ['-q', '-K', dir, '-o', 'example.test.', ...args, '-f', out, withKeys]);
+      tool('dnssec-signzone', ['-q', '-K', dir, '-d', dir, '-o', 'example.test.', ...args, '-f', out, withKeys]);
       expect(await verify(out, anchor)).toEqual({ status: 0, findings: [] });
     });
   }
