@@ -23,7 +23,11 @@ export interface ChildServerReport {
   /** The DNSKEY RRset; null when the zone has none (NODATA) or the question failed. */
   readonly dnskey: SignedSetInput | null;
   readonly nsec3param: SignedSetInput | null;
-  /** Every question got an authoritative answer: the server's data can be judged. */
+  /**
+   * The SOA and DNSKEY questions got authoritative answers: the server's
+   * chain can be judged (a failed NSEC3PARAM question only leaves the NSEC3
+   * parameters unjudged).
+   */
   readonly complete: boolean;
   /** Why the server failed (the first failure), or null. */
   readonly failure: string | null;
@@ -90,7 +94,7 @@ export async function askChildServers(zone: Name, servers: readonly CheckServer[
       serial: soa === null ? null : soaSerial(soa.rrset.rdatas[0]!),
       dnskey,
       nsec3param,
-      complete: soa !== null && failures.length === 0,
+      complete: soa !== null && answers[1] !== null,
       failure: failures[0]?.failure.detail ?? null,
     };
   }));
