@@ -25,6 +25,7 @@ import { EXIT_UNKNOWN } from '../verify/finding.ts';
 import { DEFAULT_CRIT_SECONDS, DEFAULT_WARN_SECONDS } from '../verify/verify-zone.ts';
 import { Name } from '../zone/name.ts';
 import type { CommandContext } from './context.ts';
+import { ExitStatus } from './exit-status.ts';
 
 export type CheckFormat = 'text' | 'json' | 'prometheus';
 
@@ -184,10 +185,6 @@ export function registerCheckCommand(program: Command, context: () => CommandCon
     .description('check a live zone and its delegation over DNS; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN')
     .action(async (domain: string, opts: CheckCommandOptions) => {
       const status = await runCheck(domain, opts, context(), deps);
-      if (status !== 0) {
-        // Imported when needed: cli.ts imports the command registry, which imports this file.
-        const { ExitStatus } = await import('../cli.ts');
-        throw new ExitStatus(status);
-      }
+      if (status !== 0) throw new ExitStatus(status);
     });
 }

@@ -70,10 +70,12 @@ describe('signet check: options and exit codes', () => {
     expect(r.stdout).toMatch(/could not find the servers to ask: resolver 192\.0\.2\.53: test\. SOA: timed out/);
   });
 
-  it('is registered in the signet CLI', async () => {
+  it('is registered in the signet CLI; bad usage there is UNKNOWN too', async () => {
     const r = await runCli(['check', 'child.test', '--server', 'nowhere']);
     expect(r.status).toBe(3);
     expect(r.stderr).toContain('--server: bad server address "nowhere"');
+    expect((await runCli(['check', 'child.test', '--no-such-option'])).status).toBe(3);
+    expect((await runCli(['check'])).status).toBe(3);
   });
 });
 

@@ -1,14 +1,14 @@
 /**
  * Runs `signet check` in-process through commander, the way src/cli.ts does
- * (global --now and --json, ExitStatus and SignetError to exit codes), with
- * only the check command registered so that these tests do not depend on
- * the rest of the command registry.
+ * (global --now and --json; ExitStatus, commander and SignetError errors to
+ * exit codes), with only the check command registered so that these tests
+ * do not depend on the rest of the command registry.
  */
 import { Command, CommanderError } from 'commander';
-import { ExitStatus } from '../../../src/cli.ts';
 import { registerCheckCommand } from '../../../src/commands/check.ts';
 import type { CheckDependencies } from '../../../src/commands/check.ts';
 import { CommandContext } from '../../../src/commands/context.ts';
+import { ExitStatus } from '../../../src/commands/exit-status.ts';
 import type { GlobalOptions } from '../../../src/commands/context.ts';
 import { resolveNow } from '../../../src/core/clock.ts';
 import { SignetError } from '../../../src/core/errors.ts';
@@ -39,7 +39,8 @@ export async function runCheckCli(args: readonly string[], deps: CheckDependenci
     await program.parseAsync([...args], { from: 'user' });
   } catch (e) {
     if (e instanceof ExitStatus) status = e.status;
-    else if (e instanceof CommanderError) status = 2;
+    // As src/cli.ts: bad usage of a monitoring command is UNKNOWN (3), not 2 (CRITICAL).
+    else if (e instanceof CommanderError) status = 3;
     else if (e instanceof SignetError) {
       stderr += `signet: error: ${e.describe()}\n`;
       status = e.exitCode;
