@@ -162,6 +162,21 @@ describe('rollover commands', () => {
     }
   });
 
+  it('ticks one zone by name or every zone, and reports the earliest next time over all', async () => {
+    writeFileSync(join(tmp.dir, 'example.net.zone'), '$ORIGIN example.net.\n$TTL 300\n@ SOA ns1 hostmaster 1 3600 600 86400 300\n@ NS ns1\nns1 A 192.0.2.1\n');
+    expect((await cli(T0, 'zone', 'add', 'example.net', '--input', 'example.net.zone')).status).toBe(0);
+    const one = await json<{ zones: Array<{ zone: string }> }>(T0, 'tick', 'example.net');
+    expect(one.zones.map((z) => z.zone)).toEqual(['example.net.']);
+    expect(existsSync(join(tmp.dir, 'example.com.zone.signed'))).toBe(false);
+    const all = await json<{ next: string; zones: Array<{ zone: string; next: string; did: string[] }> }>(T0, 'tick');
+    expect(all.zones.map((z) => z.zone)).toEqual(['example.com.', 'example.net.']);
+    expect(all.zones[1]!.did).toEqual([]);
+    // Both zones offer their DS at Dprp + max(dnskey-ttl 1h, largest TTL): 1h5m after the first signing.
+    expect(all.zones.map((z) => z.next)).toEqual(['2027-01-01T01:05:00Z', '2027-01-01T01:05:00Z']);
+    expect(all.next).toBe('2027-01-01T01:05:00Z');
+    expect((await cli(T0, 'tick', 'nonexistent.example')).status).toBe(1);
+  });
+
   it('publishes CDS and CDNSKEY for the keys the parent should hold with the cds registrar', async () => {
     await cli(T0, 'zone', 'set', 'example.com', 'registrar=cds');
     await cli(T0, 'tick');
