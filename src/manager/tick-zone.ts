@@ -139,6 +139,11 @@ export async function runZonePass(db: StateDb, zoneName: string, o: PassOptions)
       for (const a of result.actions) {
         if (a.type === 'generate-key') {
           action = 'generate-key';
+          if (!loaded.stored && loaded.rows.size === 0) {
+            // `zone add --no-keys`: the operator brings the keys; never make them behind their back.
+            throw new SignetError('ERR_NO_KEYS',
+              `zone ${zone.name} was added without keys: import them (\`signet key import\`) or make them (\`signet key generate ${zone.name} --role ...\`)`);
+          }
           const row = generateEngineKey(db, zone.name, a.keyId, a.role, a.algorithm, now, o.passphrase);
           rows.set(a.keyId, row);
           observations.push({ kind: 'key-generated', keyId: a.keyId, keyTag: row.keyTag });
@@ -259,13 +264,18 @@ export async function runZonePass(db: StateDb, zoneName: string, o: PassOptions)
     report.error = { code, message, action };
     const lastError: JsonObject = { at: now, code, message, action };
     const event: PassEvent = { kind: 'error', message: `${zone.name}: ${action} failed: ${message}`, details: { code, action } };
-    db.transaction(() => {
-      db.addEvent({ zone: zone.name, time: now, ...event });
-      const stored = db.getZoneState(zone.name);
-      // A signed zone already in place still needs its post-sign command.
-      if (stored) db.patchZoneState(zone.name, { lastError, postSignPending: postSignPending || stored.postSignPending });
-    });
-    report.events.push(event);
+    try {
+      db.transaction(() => {
+        db.addEvent({ zone: zone.name, time: now, ...event });
+        const stored = db.getZoneState(zone.name);
+        // A signed zone already in place still needs its post-sign command.
+        if (stored) db.patchZoneState(zone.name, { lastError, postSignPending: postSignPending || stored.postSignPending });
+      });
+      report.events.push(event);
+    } catch (recordError) {
+      // The database itself fails (busy, full): say so; the other zones still get their pass.
+      report.warnings.push(`could not record the error: ${(recordError as Error).message}`);
+    }
     report.did.push(`${action} failed: ${message}`);
   }
 

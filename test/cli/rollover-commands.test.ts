@@ -177,6 +177,21 @@ describe('rollover commands', () => {
     expect((await cli(T0, 'tick', 'nonexistent.example')).status).toBe(1);
   });
 
+  it('never makes keys for a zone added with --no-keys, and uses the keys made by hand', async () => {
+    writeFileSync(join(tmp.dir, 'example.net.zone'), '$ORIGIN example.net.\n$TTL 300\n@ SOA ns1 hostmaster 1 3600 600 86400 300\n@ NS ns1\nns1 A 192.0.2.1\n');
+    expect((await cli(T0, 'zone', 'add', 'example.net', '--input', 'example.net.zone', '--no-keys')).status).toBe(0);
+    const refused = await cli(T0, 'tick', 'example.net');
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/was added without keys: import them/);
+    expect((await json<unknown[]>(T0, 'key', 'list', 'example.net'))).toEqual([]);
+    const ksk = await json<{ tag: number }>(T0, 'key', 'generate', 'example.net', '--role', 'ksk');
+    const zsk = await json<{ tag: number }>(T0, 'key', 'generate', 'example.net', '--role', 'zsk');
+    const ok = await json<{ zones: Array<{ did: string[]; error: unknown }> }>(T0 + 60, 'tick', 'example.net');
+    expect(ok.zones[0]!.error).toBeNull();
+    expect(ok.zones[0]!.did.join('\n')).not.toMatch(/generated/);
+    expect(ok.zones[0]!.did.join('\n')).toMatch(new RegExp(`first signing, step 1 of 2: publish: sign the zone for the first time with KSK ${ksk.tag} and ZSK ${zsk.tag}`));
+  });
+
   it('publishes CDS and CDNSKEY for the keys the parent should hold with the cds registrar', async () => {
     await cli(T0, 'zone', 'set', 'example.com', 'registrar=cds');
     await cli(T0, 'tick');
