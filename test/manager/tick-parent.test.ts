@@ -173,6 +173,18 @@ describe('tick against two parent servers', () => {
     const after = status(t);
     expect(after.status.state === 'rollover' && after.status.earliest).toBe(t + 86400 + 3600);
 
+    // Parent servers found through a resolver that fails: the gate stays closed and status says why.
+    const resolver = await startFakeServer({ udp: (q) => reply(q, { rcode: 2, aa: false }) });
+    servers.push(resolver);
+    const { 'parent-servers': _dropped, ...settings } = db.requireZone('child.test.').settings;
+    db.updateZone('child.test.', { settings: { ...settings, resolver: `127.0.0.1:${resolver.address.port}` } });
+    expect((await tick(t + 86400 + 3600)).did.join('\n')).toMatch(/KSK double-DS, step 3 of 5: activate/);
+    t += 86400 + 3600 + 3900;
+    await tick(t);
+    const viaResolver = status(t).text;
+    expect(viaResolver).toMatch(/KSK double-DS, step 4 of 5: withdraw-ds/);
+    expect(viaResolver).toMatch(new RegExp(`resolver 127\\.0\\.0\\.1:${resolver.address.port} failed: cannot find the parent's servers: .*SERVFAIL`));
+
     // Every answer is in the database, server by server.
     const observed = db.listParentObservations('child.test.');
     expect(observed.filter((o) => o.address === address(1)).map((o) => o.outcome)).toEqual(expect.arrayContaining(['timeout', 'error', 'answer']));
