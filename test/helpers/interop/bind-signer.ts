@@ -73,7 +73,7 @@ export async function bindSignZone(options: BindSignOptions): Promise<string> {
   writeFileSync(input, `${readFileSync(options.zoneFile, 'utf8')}\n${options.keys.map((k) => k.dnskey).join('\n')}\n`);
 
   // -P: no post-signing self-check; it reads the real clock, and the validators check independently.
-  const args = ['-q', '-P', '-x', '-O', 'full', '-K', options.dir, '-o', origin, '-f', output];
+  const args = ['-q', '-P', '-x', '-O', 'full', '-K', options.dir, '-d', options.dir, '-o', origin, '-f', output];
   if (options.at !== undefined) {
     args.push('-s', formatRrsigTime(options.at - 3600), '-e', formatRrsigTime(options.at + (options.validity ?? 30 * 86400)));
   }
