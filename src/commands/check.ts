@@ -26,6 +26,7 @@ import { DEFAULT_CRIT_SECONDS, DEFAULT_WARN_SECONDS } from '../verify/verify-zon
 import { Name } from '../zone/name.ts';
 import type { CommandContext } from './context.ts';
 import { ExitStatus } from './exit-status.ts';
+import { monitoringUsageError, parseDurationOption, parseReportFormat } from './monitoring-options.ts';
 
 export type CheckFormat = 'text' | 'json' | 'prometheus';
 
@@ -53,23 +54,15 @@ export interface CheckDependencies {
 export const RESOLV_CONF = '/etc/resolv.conf';
 
 function usage(message: string): SignetError {
-  // Bad options mean the check could not run: UNKNOWN, not the usage status 2 (which monitoring reads as CRITICAL).
-  return new SignetError('ERR_CHECK_USAGE', message, { exitCode: EXIT_UNKNOWN });
+  return monitoringUsageError('ERR_CHECK_USAGE', message);
 }
 
 function parseFormat(text: string | undefined, json: boolean): CheckFormat {
-  if (text === undefined) return json ? 'json' : 'text';
-  if (text === 'text' || text === 'json' || text === 'prometheus') return text;
-  throw usage(`bad --format "${text}" (text, json or prometheus)`);
+  return parseReportFormat(text, json, 'ERR_CHECK_USAGE');
 }
 
 function parseSeconds(option: string, text: string | undefined, fallback: number): number {
-  if (text === undefined) return fallback;
-  try {
-    return parseDuration(text);
-  } catch (e) {
-    throw usage(`${option}: ${(e as Error).message}`);
-  }
+  return parseDurationOption(option, text, fallback, 'ERR_CHECK_USAGE');
 }
 
 function parseAddress(option: string, text: string): ServerAddress {

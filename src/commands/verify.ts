@@ -18,6 +18,7 @@ import { DEFAULT_CRIT_SECONDS, DEFAULT_WARN_SECONDS, verifySignedZone } from '..
 import { Name } from '../zone/name.ts';
 import type { CommandContext } from './context.ts';
 import { ExitStatus } from './exit-status.ts';
+import { monitoringUsageError, parseDurationOption, parseReportFormat } from './monitoring-options.ts';
 
 export type VerifyFormat = 'text' | 'json' | 'prometheus';
 
@@ -30,23 +31,15 @@ export interface VerifyCommandOptions {
 }
 
 function usage(message: string): SignetError {
-  // Bad options mean the check could not run: UNKNOWN, not the usage status 2 (which monitoring reads as CRITICAL).
-  return new SignetError('ERR_VERIFY_USAGE', message, { exitCode: EXIT_UNKNOWN });
+  return monitoringUsageError('ERR_VERIFY_USAGE', message);
 }
 
 function parseFormat(text: string | undefined, json: boolean): VerifyFormat {
-  if (text === undefined) return json ? 'json' : 'text';
-  if (text === 'text' || text === 'json' || text === 'prometheus') return text;
-  throw usage(`bad --format "${text}" (text, json or prometheus)`);
+  return parseReportFormat(text, json, 'ERR_VERIFY_USAGE');
 }
 
 function parseSeconds(option: string, text: string | undefined, fallback: number): number {
-  if (text === undefined) return fallback;
-  try {
-    return parseDuration(text);
-  } catch (e) {
-    throw usage(`${option}: ${(e as Error).message}`);
-  }
+  return parseDurationOption(option, text, fallback, 'ERR_VERIFY_USAGE');
 }
 
 function parseOrigin(text: string | undefined): Name | null {
