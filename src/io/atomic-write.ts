@@ -28,6 +28,17 @@ export class AtomicFileWriter {
     if (this.pendingLength >= 1 << 20) this.flush();
   }
 
+  /**
+   * Writes bytes as they are (after any buffered text), for callers that
+   * produce the output as bytes in large chunks (the streaming signer).
+   */
+  writeBytes(bytes: Uint8Array): void {
+    if (this.fd === null) throw new Error('AtomicFileWriter already closed');
+    this.flush();
+    let off = 0;
+    while (off < bytes.length) off += writeSync(this.fd, bytes, off);
+  }
+
   private flush(): void {
     if (this.fd === null || this.pending.length === 0) return;
     const buf = Buffer.from(this.pending.join(''), 'utf8');

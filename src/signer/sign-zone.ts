@@ -120,18 +120,18 @@ export interface SignedZone {
   readonly stats: SignStats;
 }
 
-interface KeyRoles {
+export interface KeyRoles {
   readonly dnskeyRdatas: Uint8Array[];
   readonly ksk: SigningKey[];
   readonly zsk: SigningKey[];
 }
 
-function isTtl(n: number): boolean {
+export function isTtl(n: number): boolean {
   return Number.isInteger(n) && n >= 0 && n <= 0x7fffffff;
 }
 
 /** Splits keys by role and checks every role covers every published algorithm. */
-function assignKeyRoles(keys: readonly ActiveKey[], publishedOnly: readonly Uint8Array[]): KeyRoles {
+export function assignKeyRoles(keys: readonly ActiveKey[], publishedOnly: readonly Uint8Array[]): KeyRoles {
   if (keys.length === 0) throw new SignetError('ERR_SIGN_NO_KEYS', 'no active signing keys');
   const byAlgorithmAndTag = (a: SigningKey, b: SigningKey) => a.algorithm - b.algorithm || a.keyTag - b.keyTag;
   const ksk = keys.filter((k) => k.signs !== 'zsk').map((k) => k.key).sort(byAlgorithmAndTag);
@@ -178,7 +178,7 @@ function compareRRsets(a: RRset, b: RRset): number {
 }
 
 /** Denial-chain warnings for parameters RFC 9276 advises against. */
-function denialWarnings(denial: DenialOptions): SignWarning[] {
+export function denialWarnings(denial: DenialOptions): SignWarning[] {
   const out: SignWarning[] = [];
   if (denial.kind !== 'nsec3') return out;
   if (denial.iterations > 0) {

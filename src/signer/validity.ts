@@ -94,11 +94,19 @@ function seedState(seed: string): number {
  * Not cryptographic, and need not be: it only spreads expirations.
  */
 export function hashedJitter(seed: string): JitterSource {
+  const wire = hashedJitterWire(seed);
+  return (owner, type) => wire(owner.canonical, type);
+}
+
+/**
+ * The same draws as `hashedJitter(seed)`, from the owner's canonical wire
+ * form at `wire[start..end)`: for signers that hold names as bytes.
+ */
+export function hashedJitterWire(seed: string): (wire: Uint8Array, type: number, start?: number, end?: number) => number {
   const base = seedState(seed);
-  return (owner, type) => {
+  return (wire, type, start = 0, end = wire.length) => {
     let h = base;
-    const wire = owner.canonical;
-    for (let i = 0; i < wire.length; i++) h = fnv(h, wire[i]!);
+    for (let i = start; i < end; i++) h = fnv(h, wire[i]!);
     h = fnv(fnv(h, type >>> 8), type & 0xff);
     return fmix32(h) / 2 ** 32;
   };

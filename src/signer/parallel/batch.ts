@@ -103,6 +103,19 @@ export class BatchWriter {
   }
 
   /**
+   * Appends `count` RDATAs already laid out as (u16 length, RDATA) in
+   * src[start..end), as a CompactZone stores an RRset.
+   */
+  rdataBlock(src: Uint8Array, start: number, end: number, count: number): void {
+    this.ensure(end - start);
+    this.buf.set(src.subarray(start, end), this.pos);
+    this.pos += end - start;
+    this.rdataCount += count;
+    this.buf[this.rdataCountAt] = this.rdataCount >>> 8;
+    this.buf[this.rdataCountAt + 1] = this.rdataCount;
+  }
+
+  /**
    * Reserves room for one RDATA of `len` octets and returns the offset to
    * write it at in `buffer` (for RDATA built in place, such as NSEC3).
    */

@@ -76,16 +76,20 @@ function canonicalName(b: Uint8Array, start: number, end: number): Uint8Array {
   return out;
 }
 
-/** Builds the processor for one worker (or the main thread). */
-export function createBatchProcessor(init: WorkerInit): BatchProcessor {
+/**
+ * Builds the processor for one worker (or the main thread). `direct` gives
+ * the role key lists as SigningKeys instead of material (main thread only,
+ * for keys that have no material).
+ */
+export function createBatchProcessor(init: WorkerInit, direct?: { ksk: readonly SigningKey[]; zsk: readonly SigningKey[] }): BatchProcessor {
   const keys: SigningKey[] = init.keys.map(signingKeyFromMaterial);
   const pick = (indexes: readonly number[]) => indexes.map((i) => {
     const k = keys[i];
     if (k === undefined) throw new SignetError('ERR_INTERNAL', `worker key index ${i} out of range`);
     return k;
   });
-  const ksk = pick(init.ksk);
-  const zsk = pick(init.zsk);
+  const ksk = direct?.ksk ?? pick(init.ksk);
+  const zsk = direct?.zsk ?? pick(init.zsk);
   const writer = new RrsigWriter(init.signer, init.inception);
   const u = newUnitView();
   return init.mode === 'rdata' ? rdataMode : textMode;

@@ -1,0 +1,537 @@
+/**
+ * The streaming signer: CompactZone in, master-file bytes out, with the
+ * signing and the text formatting done by worker threads.
+ *
+ *   parse (fast-load.ts) → sort (compact-zone.ts) → classify and chain
+ *   (compact-plan.ts) → units in canonical order → batches → workers sign
+ *   and format → bytes written in order
+ *
+ * The output is the file renderSignedZone would write for
+ * signZone(compactToZone(zone), options): the same records in the same
+ * order and form (a differential test compares them byte for byte with
+ * Ed25519). Memory: the CompactZone, the NSEC3 hashes, and a few batches in
+ * flight; the signed zone is never held whole.
+ */
+import { SignetError } from '../../core/errors.ts';
+import { AtomicFileWriter } from '../../io/atomic-write.ts';
+import type { ProgressHook } from '../../io/progress.ts';
+import { buildRRset, canonicalRdata } from '../../zone/canonical.ts';
+import { encodeNsec3Param } from '../../zone/dnssec-rdata.ts';
+import { Name } from '../../zone/name.ts';
+import type { RRset } from '../../zone/record.ts';
+import { RRType } from '../../zone/types.ts';
+import type { SignWarning } from '../authority.ts';
+import { NSEC3_FLAG_OPT_OUT } from '../nsec3.ts';
+import { NSEC3_HASH_SHA1 } from '../nsec3-hash.ts';
+import { reusableSignatures, rrsigExpiration } from '../reuse.ts';
+import type { ReuseOptions } from '../reuse.ts';
+import { assignKeyRoles, denialWarnings, isTtl } from '../sign-zone.ts';
+import type { SignStats, SignZoneOptions } from '../sign-zone.ts';
+import type { SigningKey } from '../signing-key.ts';
+import { checkValidityOptions, hashedJitterWire, signatureExpiration, signatureInception } from '../validity.ts';
+import type { JitterSource } from '../validity.ts';
+import { BATCH_BYTES, BatchWriter, UNIT_KSK, UNIT_REUSED, UNIT_SIGN } from './batch.ts';
+import { buildCompactNsec3, classifyCompact, isSignedKind, KIND_APEX, KIND_GONE, nsecBitmaps } from './compact-plan.ts';
+import type { Nsec3Chain } from './compact-plan.ts';
+import type { CompactZone } from './compact-zone.ts';
+import { rrsetRdatas } from './compact-zone.ts';
+import type { ParallelActiveKey } from './keys.ts';
+import { defaultWorkerCount, SigningPool } from './pool.ts';
+import type { BatchResult } from './pool.ts';
+import { createBatchProcessor } from './process-batch.ts';
+import type { BatchCounts, WorkerInit } from './process-batch.ts';
+import { DEFAULT_PARALLEL_THRESHOLD, workerKeys } from './sign-parallel.ts';
+
+export interface StreamSignOptions extends Omit<SignZoneOptions, 'random' | 'keys'> {
+  readonly keys: readonly ParallelActiveKey[];
+  /** Jitter as `hashedJitter(jitterSeed)` draws it, computed on wire names (fast). */
+  readonly jitterSeed?: string;
+  /** Any other jitter source (used when no jitterSeed is given; builds a Name per RRset). */
+  readonly random?: JitterSource;
+  /** Worker threads (default one per core); 1 signs and formats in this thread. */
+  readonly workers?: number;
+  /** With fewer signatures to make than this, work in this thread. */
+  readonly parallelThreshold?: number;
+  /** A pool started beforehand (startStreamPool), e.g. while the zone loads. Closed by the caller. */
+  readonly pool?: SigningPool;
+  readonly progress?: ProgressHook;
+}
+
+export interface StreamSignResult {
+  readonly serial: number;
+  readonly warnings: readonly SignWarning[];
+  readonly stats: SignStats;
+}
+
+/** Writes the batches' bytes somewhere, in order. */
+export type ByteSink = (bytes: Uint8Array) => void;
+
+/** The WorkerInit for a streaming run (text mode). */
+function textInit(options: StreamSignOptions, signerCanonical: Uint8Array): WorkerInit | null {
+  const roles = assignKeyRoles(options.keys, options.publishedOnly ?? []);
+  const table = workerKeys(options.keys, roles.ksk, roles.zsk);
+  if (table === null) return null;
+  const inception = signatureInception(options.now, options);
+  return { mode: 'text', keys: table.material, ksk: table.ksk, zsk: table.zsk, signer: signerCanonical, inception };
+}
+
+/**
+ * Starts the worker pool for a streaming run ahead of time, so that the
+ * workers load while the zone is read. Null when the keys cannot go to
+ * workers or `workers` is 1.
+ */
+export function startStreamPool(options: StreamSignOptions, signerCanonical: Uint8Array): SigningPool | null {
+  const workers = options.workers ?? defaultWorkerCount();
+  if (workers <= 1) return null;
+  const init = textInit(options, signerCanonical);
+  return init === null ? null : new SigningPool(workers, init);
+}
+
+/** Offset of the label right below the origin in canonical wire name[start..end), or −1 for the origin itself. */
+function labelBelowOrigin(name: Uint8Array, start: number, end: number, originLength: number): number {
+  let p = start;
+  while (p < end && name[p] !== 0) {
+    const next = p + name[p]! + 1;
+    if (end - next === originLength) return p;
+    p = next;
+  }
+  return -1;
+}
+
+const BASE32HEX = Buffer.from('0123456789abcdefghijklmnopqrstuv', 'latin1');
+
+/** base32hex (RFC 5155 §3.3, lowercase, no padding) of b[start..end) into out[at..]; returns the length. */
+function base32hexInto(b: Uint8Array, start: number, end: number, out: Uint8Array, at: number): number {
+  let bits = 0;
+  let value = 0;
+  let o = at;
+  for (let i = start; i < end; i++) {
+    value = ((value << 8) | b[i]!) & 0xffff;
+    bits += 8;
+    while (bits >= 5) {
+      out[o++] = BASE32HEX[(value >>> (bits - 5)) & 31]!;
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out[o++] = BASE32HEX[(value << (5 - bits)) & 31]!;
+  return o - at;
+}
+
+/**
+ * Signs `zone` and gives the signed master file to `sink`, batch by batch in
+ * order. Pure but for the crypto: the clock comes in as `now`.
+ */
+export async function signCompactZone(zone: CompactZone, sink: ByteSink, options: StreamSignOptions): Promise<StreamSignResult> {
+  const validity = { validity: options.validity, inceptionOffset: options.inceptionOffset, jitter: options.jitter };
+  checkValidityOptions(validity);
+  if (!isTtl(options.dnskeyTtl)) throw new SignetError('ERR_SIGN_BAD_TTL', `DNSKEY TTL ${options.dnskeyTtl} is not a TTL`);
+  const reuse: ReuseOptions | undefined = options.reuse;
+  if (reuse !== undefined && !(Number.isInteger(reuse.refresh) && reuse.refresh >= 0)) {
+    throw new SignetError('ERR_SIGN_BAD_VALIDITY', `signature refresh ${reuse.refresh} must be zero or more seconds`);
+  }
+  const serial = options.serial;
+  if (!Number.isInteger(serial) || serial < 0 || serial >= 2 ** 32) throw new SignetError('ERR_SERIAL_RANGE', `SOA serial ${serial} is outside 0..4294967295`);
+  const roles = assignKeyRoles(options.keys, options.publishedOnly ?? []);
+  const c = classifyCompact(zone);
+  const origin = zone.origin;
+  const originWire = origin.wire;
+  const originCanon = origin.canonical;
+  const warnings: SignWarning[] = [...c.warnings, ...denialWarnings(options.denial)];
+  const now = options.now;
+  const inception = signatureInception(now, validity);
+  const jitterWire = options.jitterSeed !== undefined ? hashedJitterWire(options.jitterSeed) : null;
+  const random = options.random ?? null;
+  if (jitterWire === null && random === null) throw new SignetError('ERR_SIGN_BAD_RANDOM', 'give a jitterSeed or a random jitter source');
+
+  // The SOA with its serial (RFC 1035 §3.3.13: the first of the five 32-bit fields ending the RDATA).
+  const soaRdata = rrsetRdatas(zone, c.soa)[0]!.slice();
+  if (soaRdata.length < 22) throw new SignetError('ERR_SIGN_BAD_SOA', 'SOA RDATA is too short');
+  new DataView(soaRdata.buffer).setUint32(soaRdata.length - 20, serial);
+  const soaTtl = zone.rsTtl[c.soa]!;
+  // RFC 9077 §3.2: denial records take the smaller of the SOA MINIMUM and the SOA TTL.
+  const minimum = new DataView(soaRdata.buffer).getUint32(soaRdata.length - 4);
+  const denialTtl = Math.min(minimum, soaTtl);
+
+  // Signer-made apex RRsets.
+  const cls = zone.zoneClass;
+  const apexSet = (type: number, ttl: number, rdatas: readonly Uint8Array[]): RRset => buildRRset(rdatas.map((rdata) => ({ owner: origin, type, class: cls, ttl, rdata })));
+  const apexAdded: RRset[] = [apexSet(RRType.DNSKEY, options.dnskeyTtl, roles.dnskeyRdatas)];
+  if (options.cds && options.cds.length > 0) apexAdded.push(apexSet(RRType.CDS, options.dnskeyTtl, options.cds));
+  if (options.cdnskey && options.cdnskey.length > 0) apexAdded.push(apexSet(RRType.CDNSKEY, options.dnskeyTtl, options.cdnskey));
+  const apexExtraTypes = apexAdded.map((r) => r.type);
+  let nsecBitmap: Array<Uint8Array | null> | null = null;
+  let chain: Nsec3Chain | null = null;
+  let nsec3Prefix = new Uint8Array(0);
+  if (options.denial.kind === 'nsec') {
+    nsecBitmap = nsecBitmaps(c, apexExtraTypes);
+  } else {
+    const params = options.denial;
+    chain = buildCompactNsec3(c, apexExtraTypes, params);
+    // RFC 5155 §4.1.2: the NSEC3PARAM Flags field is 0.
+    apexAdded.push(apexSet(RRType.NSEC3PARAM, denialTtl, [encodeNsec3Param({ hashAlgorithm: NSEC3_HASH_SHA1, flags: 0, iterations: params.iterations, salt: params.salt })]));
+    // The RDATA prefix every NSEC3 shares: algorithm, flags, iterations, salt (RFC 5155 §3.2).
+    nsec3Prefix = new Uint8Array(5 + params.salt.length);
+    nsec3Prefix[0] = NSEC3_HASH_SHA1;
+    nsec3Prefix[1] = params.optOut ? NSEC3_FLAG_OPT_OUT : 0;
+    nsec3Prefix[2] = params.iterations >>> 8;
+    nsec3Prefix[3] = params.iterations & 0xff;
+    nsec3Prefix[4] = params.salt.length;
+    nsec3Prefix.set(params.salt, 5);
+  }
+
+  // Count the output and the signatures to make, for progress and the thread decision.
+  let total = apexAdded.length;
+  let toSign = apexAdded.length;
+  for (let k = 0; k < zone.ownerCount; k++) {
+    const kind = c.kind[k]!;
+    if (kind === KIND_GONE) continue;
+    for (let i = zone.ownerRRsets[k]!; i < zone.ownerRRsets[k + 1]!; i++) {
+      if (c.kept[i] === 0) continue;
+      total++;
+      if (isSignedKind(kind, zone.rsType[i]!)) toSign++;
+    }
+    if (nsecBitmap !== null && nsecBitmap[k] !== null) {
+      total++;
+      toSign++;
+    }
+  }
+  if (chain !== null) {
+    total += chain.count;
+    toSign += chain.count;
+  }
+
+  // Where the work runs: a pool given or started here, or this thread.
+  let pool = options.pool ?? null;
+  let ownPool = false;
+  let local: ((b: Uint8Array, counts: BatchCounts) => Uint8Array) | null = null;
+  if (pool === null) {
+    const workers = options.workers ?? defaultWorkerCount();
+    const threshold = options.parallelThreshold ?? DEFAULT_PARALLEL_THRESHOLD;
+    const keysPerRRset = Math.max(roles.ksk.length, roles.zsk.length);
+    if (workers > 1 && toSign * keysPerRRset >= threshold) {
+      pool = startStreamPool(options, originCanon);
+      ownPool = pool !== null;
+    }
+  }
+  if (pool === null) {
+    const init = textInit(options, originCanon);
+    if (init === null) {
+      // Keys without worker material: sign with the SigningKeys themselves.
+      local = createLocalProcessor(roles.ksk, roles.zsk, originCanon, inception);
+    } else {
+      local = createBatchProcessor(init);
+    }
+  }
+
+  const writer = new BatchWriter();
+  const queue: Array<{ units: number; result: Promise<BatchResult> }> = [];
+  const maxInFlight = pool === null ? 0 : pool.size * 3;
+  let unitsDone = 0;
+  let created = 0;
+  let reusedCount = 0;
+  let rrsetsSigned = 0;
+  let earliest = Infinity;
+  let latest = -Infinity;
+  const counts: BatchCounts = { created: 0, reused: 0 };
+  const progress = options.progress;
+
+  sink(Buffer.from(`; signed by signet, serial ${serial}\n`, 'latin1'));
+
+  const drain = async (keep: number): Promise<void> => {
+    while (queue.length > keep) {
+      const head = queue.shift()!;
+      const r = await head.result;
+      created += r.counts.created;
+      sink(r.output);
+      unitsDone += head.units;
+      progress?.('sign', unitsDone, total);
+    }
+  };
+  const flush = async (): Promise<void> => {
+    if (writer.units === 0) return;
+    const units = writer.units;
+    const batch = writer.finish();
+    if (local !== null) {
+      counts.created = 0;
+      counts.reused = 0;
+      const out = local(new Uint8Array(batch), counts);
+      created += counts.created;
+      sink(out);
+      unitsDone += units;
+      progress?.('sign', unitsDone, total);
+      return;
+    }
+    queue.push({ units, result: pool!.run(batch) });
+    await drain(maxInFlight);
+  };
+
+  const signerCanon = originCanon;
+  const keysFor = (ksk: boolean): readonly SigningKey[] => (ksk ? roles.ksk : roles.zsk);
+  const expirationFor = (ownerCanon: Uint8Array, start: number, end: number, type: number, spelled: () => Uint8Array): number => {
+    const fraction = jitterWire !== null ? jitterWire(ownerCanon, type, start, end) : random!(nameFromWire(spelled()), type);
+    return signatureExpiration(now, validity, fraction);
+  };
+  const noteExpiration = (t: number): void => {
+    if (t < earliest) earliest = t;
+    if (t > latest) latest = t;
+  };
+
+  /**
+   * Starts a unit for an RRset: decides signing or keeping, writes the
+   * header and leaves the RDATAs to the caller (then `finishUnit`).
+   */
+  let pendingReuse: Uint8Array[] | null = null;
+  const beginUnit = (
+    spelled: Uint8Array, ownerCanon: Uint8Array, canonStart: number, canonEnd: number, type: number, ttl: number,
+    role: 'ksk' | 'zsk' | null, canonicalRdatas: () => Uint8Array[], rrsigLabels: () => number,
+  ): void => {
+    pendingReuse = null;
+    if (role === null) {
+      writer.begin(0, spelled, type, cls, ttl, 0);
+      return;
+    }
+    rrsetsSigned++;
+    const keys = keysFor(role === 'ksk');
+    const expiration = expirationFor(ownerCanon, canonStart, canonEnd, type, () => spelled);
+    if (reuse !== undefined) {
+      const owner = canonStart === 0 && canonEnd === ownerCanon.length ? ownerCanon : ownerCanon.subarray(canonStart, canonEnd);
+      const kept = reusableSignatures(reuse.previous.find(owner, type), { type, ttl, rrsigLabels: rrsigLabels(), canonicalRdatas: canonicalRdatas() }, keys, signerCanon, now, reuse.refresh);
+      if (kept !== null) {
+        writer.begin(UNIT_REUSED | (role === 'ksk' ? UNIT_KSK : 0), spelled, type, cls, ttl, expiration);
+        pendingReuse = kept;
+        reusedCount += kept.length;
+        for (const s of kept) noteExpiration(now + (((rrsigExpiration(s) - now) >>> 0) | 0));
+        return;
+      }
+    }
+    noteExpiration(expiration);
+    writer.begin(UNIT_SIGN | (role === 'ksk' ? UNIT_KSK : 0), spelled, type, cls, ttl, expiration);
+  };
+  const finishUnit = async (): Promise<void> => {
+    if (pendingReuse !== null) writer.reused(pendingReuse);
+    pendingReuse = null;
+    if (writer.bytes >= BATCH_BYTES) await flush();
+  };
+
+  const labelsOf = (b: Uint8Array, start: number, end: number): number => {
+    let n = 0;
+    for (let p = start; p < end && b[p] !== 0; p += b[p]! + 1) n++;
+    if (n > 0 && b[start] === 1 && b[start + 1] === 0x2a) n--;
+    return n;
+  };
+
+  // An RRset of the zone (index i, owner k).
+  const emitZoneRRset = async (k: number, i: number): Promise<void> => {
+    const type = zone.rsType[i]!;
+    const kind = c.kind[k]!;
+    const spelled = zone.spell.subarray(zone.rsSpellStart[i]!, zone.rsSpellEnd[i]!);
+    const cs = zone.ownerStart[k]!;
+    const ce = zone.ownerStart[k + 1]!;
+    const role = isSignedKind(kind, type) ? (kind === KIND_APEX && (type === RRType.DNSKEY || type === RRType.CDS || type === RRType.CDNSKEY) ? 'ksk' : 'zsk') : null;
+    if (type === RRType.SOA && i === c.soa) {
+      beginUnit(spelled, zone.canon, cs, ce, type, zone.rsTtl[i]!, role, () => [canonicalRdata(type, soaRdata)], () => labelsOf(zone.canon, cs, ce));
+      writer.rdata(soaRdata);
+    } else {
+      const ttl = zone.rsTtl[i]!;
+      beginUnit(spelled, zone.canon, cs, ce, type, ttl, role, () => rrsetRdatas(zone, i).map((r) => canonicalRdata(type, r)), () => labelsOf(zone.canon, cs, ce));
+      const from = zone.rsRdata[i]!;
+      const count = zone.rsRdataCount[i]!;
+      let to = from;
+      for (let q = 0; q < count; q++) to += 2 + ((zone.rdata[to]! << 8) | zone.rdata[to + 1]!);
+      writer.rdataBlock(zone.rdata, from, to, count);
+    }
+    await finishUnit();
+  };
+
+  const emitObjectRRset = async (r: RRset, role: 'ksk' | 'zsk'): Promise<void> => {
+    const canon = r.owner.canonical;
+    beginUnit(r.owner.wire, canon, 0, canon.length, r.type, r.ttl, role, () => [...r.canonicalRdatas], () => r.owner.rrsigLabels);
+    for (const rd of r.rdatas) writer.rdata(rd);
+    await finishUnit();
+  };
+
+  // NSEC at owner k: next owner in the chain (canonical, lowercase: see nsec.ts), then the bitmap.
+  const nsecNext = new Int32Array(zone.ownerCount).fill(-1);
+  if (nsecBitmap !== null) {
+    let firstMember = -1;
+    let prev = -1;
+    for (let k = 0; k < zone.ownerCount; k++) {
+      if (nsecBitmap[k] === null) continue;
+      if (firstMember < 0) firstMember = k;
+      if (prev >= 0) nsecNext[prev] = k;
+      prev = k;
+    }
+    if (prev >= 0) nsecNext[prev] = firstMember;
+  }
+  const emitNsec = async (k: number): Promise<void> => {
+    const f = c.first[k]!;
+    const spelled = zone.spell.subarray(zone.rsSpellStart[f]!, zone.rsSpellEnd[f]!);
+    const next = nsecNext[k]!;
+    const bitmap = nsecBitmap![k]!;
+    const ns = zone.ownerStart[next]!;
+    const ne = zone.ownerStart[next + 1]!;
+    const cs = zone.ownerStart[k]!;
+    const ce = zone.ownerStart[k + 1]!;
+    const rdataOf = (): Uint8Array => {
+      const rd = new Uint8Array(ne - ns + bitmap.length);
+      rd.set(zone.canon.subarray(ns, ne), 0);
+      rd.set(bitmap, ne - ns);
+      return rd;
+    };
+    beginUnit(spelled, zone.canon, cs, ce, RRType.NSEC, denialTtl, 'zsk', () => [rdataOf()], () => labelsOf(zone.canon, cs, ce));
+    const at = writer.reserveRdata(ne - ns + bitmap.length);
+    writer.buffer.set(zone.canon.subarray(ns, ne), at);
+    writer.buffer.set(bitmap, at + ne - ns);
+    await finishUnit();
+  };
+
+  // NSEC3 entry j: owner <base32hex(hash)>.<origin> (RFC 5155 §3.3), RDATA with the next hash.
+  const nsec3Owner = new Uint8Array(1 + 52 + originWire.length);
+  const nsec3Canon = new Uint8Array(1 + 52 + originCanon.length);
+  const nsec3Label = (j: number): number => {
+    const h = chain!.hashes;
+    const len = base32hexInto(h, j * 20, j * 20 + chain!.hashLength, nsec3Owner, 1);
+    nsec3Owner[0] = len;
+    nsec3Owner.set(originWire, 1 + len);
+    nsec3Canon.set(nsec3Owner.subarray(0, 1 + len), 0);
+    nsec3Canon.set(originCanon, 1 + len);
+    return len;
+  };
+  const emitNsec3 = async (j: number): Promise<void> => {
+    const ch = chain!;
+    const len = nsec3Label(j);
+    const ownerEnd = 1 + len + originWire.length;
+    const next = (j + 1) % ch.count;
+    const bitmap = ch.bitmaps[j]!;
+    const rdLength = nsec3Prefix.length + 1 + ch.hashLength + bitmap.length;
+    const build = (dst: Uint8Array, at: number): void => {
+      dst.set(nsec3Prefix, at);
+      dst[at + nsec3Prefix.length] = ch.hashLength;
+      dst.set(ch.hashes.subarray(next * 20, next * 20 + ch.hashLength), at + nsec3Prefix.length + 1);
+      dst.set(bitmap, at + nsec3Prefix.length + 1 + ch.hashLength);
+    };
+    const canonEnd = 1 + len + originCanon.length;
+    beginUnit(nsec3Owner.subarray(0, ownerEnd), nsec3Canon, 0, canonEnd, RRType.NSEC3, denialTtl, 'zsk', () => {
+      const rd = new Uint8Array(rdLength);
+      build(rd, 0);
+      return [rd];
+    }, () => origin.labelCount + 1);
+    build(writer.buffer, writer.reserveRdata(rdLength));
+    await finishUnit();
+  };
+
+  // The merge of NSEC3 owners into the canonical order (orderRRsets in sign-zone.ts).
+  let nextNsec3 = 0;
+  const nsec3Before = (k: number, type: number): boolean => {
+    // Does NSEC3 entry `nextNsec3` sort before (owner k, type)?
+    const cs = zone.ownerStart[k]!;
+    const ce = zone.ownerStart[k + 1]!;
+    const below = labelBelowOrigin(zone.canon, cs, ce, originCanon.length);
+    if (below < 0) return false; // the apex sorts before every NSEC3 owner
+    const len = nsec3Label(nextNsec3);
+    const labelLength = zone.canon[below]!;
+    const n = Math.min(len, labelLength);
+    for (let q = 0; q < n; q++) {
+      const d = nsec3Canon[1 + q]! - zone.canon[below + 1 + q]!;
+      if (d !== 0) return d < 0;
+    }
+    if (len !== labelLength) return len < labelLength;
+    // Same label below the origin: the NSEC3 owner is this name or its ancestor.
+    if (below !== cs) return true;
+    return RRType.NSEC3 < type;
+  };
+  const flushNsec3Before = async (k: number, type: number): Promise<void> => {
+    if (chain === null) return;
+    while (nextNsec3 < chain.count && nsec3Before(k, type)) await emitNsec3(nextNsec3++);
+  };
+
+  try {
+    // Some loaders expect the SOA as the zone's first record (renderSignedZone does the same).
+    await emitZoneRRset(0, c.soa);
+    for (let k = 0; k < zone.ownerCount; k++) {
+      const kind = c.kind[k]!;
+      if (kind === KIND_GONE) continue;
+      const hasNsec = nsecBitmap !== null && nsecBitmap[k] !== null;
+      if (kind === KIND_APEX) {
+        // The apex: its RRsets and the signer's, by type.
+        const here: Array<{ type: number; emit: () => Promise<void> }> = [];
+        for (let i = zone.ownerRRsets[k]!; i < zone.ownerRRsets[k + 1]!; i++) {
+          if (c.kept[i] === 0 || i === c.soa) continue;
+          here.push({ type: zone.rsType[i]!, emit: () => emitZoneRRset(k, i) });
+        }
+        for (const r of apexAdded) here.push({ type: r.type, emit: () => emitObjectRRset(r, r.type === RRType.NSEC3PARAM ? 'zsk' : 'ksk') });
+        if (hasNsec) here.push({ type: RRType.NSEC, emit: () => emitNsec(k) });
+        here.sort((a, b) => a.type - b.type);
+        for (const h of here) await h.emit();
+        continue;
+      }
+      let nsecPending = hasNsec;
+      for (let i = zone.ownerRRsets[k]!; i < zone.ownerRRsets[k + 1]!; i++) {
+        if (c.kept[i] === 0) continue;
+        const type = zone.rsType[i]!;
+        if (nsecPending && RRType.NSEC < type) {
+          await flushNsec3Before(k, RRType.NSEC);
+          await emitNsec(k);
+          nsecPending = false;
+        }
+        await flushNsec3Before(k, type);
+        await emitZoneRRset(k, i);
+      }
+      if (nsecPending) {
+        await flushNsec3Before(k, RRType.NSEC);
+        await emitNsec(k);
+      }
+    }
+    if (chain !== null) while (nextNsec3 < chain.count) await emitNsec3(nextNsec3++);
+    await flush();
+    await drain(0);
+  } finally {
+    if (ownPool) await pool!.close();
+  }
+  progress?.('done', total, total);
+  const signatures = created + reusedCount;
+  return {
+    serial,
+    warnings,
+    stats: {
+      rrsets: total,
+      rrsetsSigned,
+      signatures,
+      signaturesCreated: created,
+      signaturesReused: reusedCount,
+      denialRecords: chain !== null ? chain.count : countNsec(nsecBitmap),
+      inception,
+      earliestExpiration: earliest,
+      latestExpiration: latest,
+    },
+  };
+}
+
+function countNsec(bitmaps: Array<Uint8Array | null> | null): number {
+  if (bitmaps === null) return 0;
+  let n = 0;
+  for (const b of bitmaps) if (b !== null) n++;
+  return n;
+}
+
+function nameFromWire(wire: Uint8Array): Name {
+  return Name.fromWire(wire, 0).name;
+}
+
+/** A text-mode processor for keys that exist only as SigningKeys in this thread. */
+function createLocalProcessor(ksk: readonly SigningKey[], zsk: readonly SigningKey[], signer: Uint8Array, inception: number): (b: Uint8Array, counts: BatchCounts) => Uint8Array {
+  return createBatchProcessor({ mode: 'text', keys: [], ksk: [], zsk: [], signer, inception }, { ksk, zsk });
+}
+
+/** Signs `zone` into the file `path` atomically (temporary file, fsync, rename). */
+export async function signCompactZoneToFile(zone: CompactZone, path: string, options: StreamSignOptions): Promise<StreamSignResult> {
+  const out = new AtomicFileWriter(path);
+  try {
+    const result = await signCompactZone(zone, (b) => out.writeBytes(b), options);
+    out.commit();
+    return result;
+  } catch (e) {
+    out.abort();
+    throw e;
+  }
+}
