@@ -125,3 +125,23 @@ describe('BIND key files', () => {
     }
   });
 });
+
+describe('signet ds follows the rollover state', () => {
+  it('offers the first DS as pending until the zone has propagated, then as current once submitted', async () => {
+    const tmp = makeTempDir();
+    try {
+      copyFileSync(EXAMPLE, join(tmp.dir, 'example.com.zone'));
+      const at = (now: string) => (...args: string[]) => runCli(['--db', 'state.db', '--now', now, ...args], { cwd: tmp.dir });
+      await at(NOW)('zone', 'add', 'example.com', '--input', 'example.com.zone');
+      await at(NOW)('sign', 'example.com');
+      const early = JSON.parse((await at('2026-11-25T00:10:00Z')('--json', 'ds', 'example.com')).stdout) as { state: string; submitAfter: string | null }[];
+      // Dprp (5m) + max(DNSKEY TTL, largest zone TTL) (1h) after the first signing (RFC 7583 §3.3.1 for the first DS).
+      expect(early).toEqual([expect.objectContaining({ state: 'pending', submitAfter: '2026-11-25T01:05:00Z' })]);
+      expect((await at('2026-11-25T01:10:00Z')('tick')).status).toBe(0);
+      const later = JSON.parse((await at('2026-11-25T01:10:00Z')('--json', 'ds', 'example.com')).stdout) as { state: string }[];
+      expect(later.map((d) => d.state)).toEqual(['current']);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+});
