@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { formatIso } from '../core/time.ts';
 import { signZoneToFile } from '../manager/sign-service.ts';
+import { runPostSignCommand } from '../manager/post-sign.ts';
 import { requireZone } from '../manager/zone-config.ts';
 import type { CommandContext } from './context.ts';
 import { openDb } from './db.ts';
@@ -15,6 +16,8 @@ export function registerSignCommand(program: Command, context: () => CommandCont
       const z = requireZone(db, nameArg);
       const result = await signZoneToFile(db, z, ctx.now, ctx.passphrase());
       for (const w of result.warnings) ctx.warn(w);
+      // The new zone is in place: run the zone's post-sign command (a reload), as tick does.
+      await runPostSignCommand(db, z.name, ctx.now);
       if (ctx.json) return ctx.outJson({ ...result, earliestExpiration: result.earliestExpiration === null ? null : formatIso(result.earliestExpiration) });
       ctx.out(`signed ${result.zone} serial ${result.serial}: ${result.signatures} signatures over ${result.rrsets} RRsets`);
       ctx.out(`wrote ${result.output}`);

@@ -42,8 +42,8 @@ import { loadZoneInput } from './rollover-input.ts';
 import { queryParentDs } from './rollover-parent.ts';
 import { callRegistrar } from './rollover-registrar.ts';
 import { loadZoneState, saveZoneState } from './rollover-store.ts';
+import { runPostSignCommand } from './post-sign.ts';
 import { buildSignedZone, planSigning, publishSignedZone, recordSigned, type SignedZoneBuild } from './sign-service.ts';
-import { describeShellFailure, runShell } from './tick-shell.ts';
 import { generateEngineKey } from './zone-keys.ts';
 import { effectivePolicy, zoneSetting } from './zone-config.ts';
 
@@ -244,17 +244,13 @@ export async function runZonePass(db: StateDb, zoneName: string, o: PassOptions)
     // 6. The post-sign command, for the signed zone now in place.
     if (postSignPending && postSign !== null) {
       action = 'post-sign-command';
-      const signedZone = db.requireZone(zone.name);
-      const r = await runShell(postSign, {
-        env: { SIGNET_ZONE: zone.name, SIGNET_OUTPUT: zone.output, SIGNET_SERIAL: String(signedZone.lastSerial ?? '') },
-        timeoutMs: o.hookTimeoutMs,
-      });
-      if (!r.ok) throw new PassFailure('ERR_POST_SIGN_COMMAND', `post-sign-command ${describeShellFailure(r)}`, 'post-sign-command');
+      try {
+        await runPostSignCommand(db, zone.name, now, { ...(o.hookTimeoutMs === undefined ? {} : { timeoutMs: o.hookTimeoutMs }), recordFailure: false });
+      } catch (e) {
+        if (e instanceof SignetError) throw new PassFailure(e.code, e.message, 'post-sign-command');
+        throw e;
+      }
       postSignPending = false;
-      db.transaction(() => {
-        db.patchZoneState(zone.name, { postSignPending: false });
-        db.addEvent({ zone: zone.name, time: now, kind: 'post-sign', message: `post-sign-command ran for serial ${signedZone.lastSerial ?? '?'}`, details: {} });
-      });
       report.did.push('ran the post-sign command');
     }
   } catch (e) {

@@ -145,3 +145,26 @@ describe('signet ds follows the rollover state', () => {
     }
   });
 });
+
+describe('signet sign and the post-sign command', () => {
+  it('runs the post-sign command after the new zone is in place, and leaves it pending when it fails', async () => {
+    const tmp = makeTempDir();
+    try {
+      copyFileSync(EXAMPLE, join(tmp.dir, 'example.com.zone'));
+      const cli = (...args: string[]) => runCli(['--db', 'state.db', '--now', NOW, ...args], { cwd: tmp.dir });
+      await cli('zone', 'add', 'example.com', '--input', 'example.com.zone');
+      await cli('zone', 'set', 'example.com', `post-sign-command=echo "$SIGNET_ZONE $SIGNET_SERIAL" > ${join(tmp.dir, 'reloaded')}`);
+      expect((await cli('sign', 'example.com')).status).toBe(0);
+      expect(readFileSync(join(tmp.dir, 'reloaded'), 'utf8')).toMatch(/^example\.com\. \d+\n$/);
+      await cli('zone', 'set', 'example.com', 'post-sign-command=exit 7');
+      const failed = await cli('sign', 'example.com');
+      expect(failed.status).toBe(1);
+      expect(failed.stderr).toMatch(/post-sign-command/);
+      expect(existsSync(join(tmp.dir, 'example.com.zone.signed'))).toBe(true);
+      const status = await cli('rollover', 'status', 'example.com');
+      expect(status.stdout).toMatch(/post-sign/i);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+});
