@@ -7,7 +7,6 @@
  * are written straight from wire form without building strings; other
  * types go through formatRdata.
  */
-import { formatRrsigTime } from '../../core/time.ts';
 import { formatRdata } from '../../zone/rdata/index.ts';
 import { classToString, RRType, typeToString } from '../../zone/types.ts';
 
@@ -55,8 +54,6 @@ const NOT_FAST = new NotFast();
 export class TextBuffer {
   buf: Uint8Array;
   pos = 0;
-  /** Last RRSIG time formatted, memoized (most RRSIGs of a run share inception; many share expiration). */
-  private timeCache = new Map<number, Uint8Array>();
 
   constructor(capacity = 1 << 20) {
     this.buf = new Uint8Array(capacity);
@@ -215,14 +212,45 @@ export class TextBuffer {
     if (bits > 0) this.buf[this.pos++] = BASE32HEX[(value << (5 - bits)) & 31]!;
   }
 
+  /**
+   * RRSIG time as YYYYMMDDHHmmSS (RFC 4034 §3.2), as core/time.ts
+   * formatRrsigTime prints it, from the 32-bit field value. The civil date
+   * comes from the day count (H. Hinnant's days-to-civil), without Date.
+   */
   private rrsigTime(t: number): void {
-    let b = this.timeCache.get(t);
-    if (b === undefined) {
-      if (this.timeCache.size > 4096) this.timeCache.clear();
-      b = Buffer.from(formatRrsigTime(t), 'latin1');
-      this.timeCache.set(t, b);
-    }
-    this.bytes(b);
+    const days = Math.floor(t / 86400);
+    let secs = t - days * 86400;
+    const z = days + 719468;
+    const era = Math.floor(z / 146097);
+    const doe = z - era * 146097;
+    const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+    const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+    const mp = Math.floor((5 * doy + 2) / 153);
+    const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+    const month = mp < 10 ? mp + 3 : mp - 9;
+    const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+    const hour = Math.floor(secs / 3600);
+    secs -= hour * 3600;
+    const minute = Math.floor(secs / 60);
+    const second = secs - minute * 60;
+    this.ensure(14);
+    const b = this.buf;
+    let o = this.pos;
+    b[o++] = 0x30 + Math.floor(year / 1000);
+    b[o++] = 0x30 + (Math.floor(year / 100) % 10);
+    b[o++] = 0x30 + (Math.floor(year / 10) % 10);
+    b[o++] = 0x30 + (year % 10);
+    b[o++] = 0x30 + Math.floor(month / 10);
+    b[o++] = 0x30 + (month % 10);
+    b[o++] = 0x30 + Math.floor(day / 10);
+    b[o++] = 0x30 + (day % 10);
+    b[o++] = 0x30 + Math.floor(hour / 10);
+    b[o++] = 0x30 + (hour % 10);
+    b[o++] = 0x30 + Math.floor(minute / 10);
+    b[o++] = 0x30 + (minute % 10);
+    b[o++] = 0x30 + Math.floor(second / 10);
+    b[o++] = 0x30 + (second % 10);
+    this.pos = o;
   }
 
   /** Type bitmap (RFC 4034 §4.1.2) at b[start..end) as ` TYPE TYPE...` (each preceded by a space). */

@@ -9,6 +9,7 @@ import { SignetError } from '../../core/errors.ts';
 import { canonicalRdata } from '../../zone/canonical.ts';
 import { RRType } from '../../zone/types.ts';
 import { RrsigWriter } from '../rrsig.ts';
+import type { RrsigSink } from '../rrsig.ts';
 import type { SigningKey } from '../signing-key.ts';
 import { newUnitView, readUnit, UNIT_KSK, UNIT_REUSED, UNIT_SIGN } from './batch.ts';
 import { TextBuffer } from './format.ts';
@@ -92,11 +93,25 @@ export function createBatchProcessor(init: WorkerInit, direct?: { ksk: readonly 
   const zsk = direct?.zsk ?? pick(init.zsk);
   const writer = new RrsigWriter(init.signer, init.inception);
   const u = newUnitView();
+  // One output buffer for the processor's life; each batch's output is copied out of it.
+  const out = new TextBuffer(1 << 20);
+  // The RRSIG sinks are made once; the unit they print for is in these variables.
+  let sinkOwner: Uint8Array = new Uint8Array(0);
+  let sinkTtl = 0;
+  let sinkClass = 0;
+  const textSink: RrsigSink = (header, signature) => out.rrsigLine(sinkOwner, sinkTtl, sinkClass, header, signature);
+  const rdataSink: RrsigSink = (header, signature) => {
+    const len = header.length + signature.length;
+    out.byte(len >>> 8);
+    out.byte(len & 0xff);
+    out.bytes(header);
+    out.bytes(signature);
+  };
   return init.mode === 'rdata' ? rdataMode : textMode;
 
   function rdataMode(b: Uint8Array, counts: BatchCounts): Uint8Array {
     const count = ((b[0]! << 24) >>> 0) + ((b[1]! << 16) | (b[2]! << 8) | b[3]!);
-    const out = new TextBuffer(Math.max(1024, count * 120));
+    out.pos = 0;
     let pos = 4;
     for (let n = 0; n < count; n++) {
       readUnit(b, pos, u);
@@ -111,13 +126,7 @@ export function createBatchProcessor(init: WorkerInit, direct?: { ksk: readonly 
         p += 2 + len;
       }
       out.byte(signers.length);
-      writer.signWith(signers, u.expiration, (header, signature) => {
-        const len = header.length + signature.length;
-        out.byte(len >>> 8);
-        out.byte(len & 0xff);
-        out.bytes(header);
-        out.bytes(signature);
-      });
+      writer.signWith(signers, u.expiration, rdataSink);
       counts.created += signers.length;
     }
     return out.take();
@@ -125,7 +134,7 @@ export function createBatchProcessor(init: WorkerInit, direct?: { ksk: readonly 
 
   function textMode(b: Uint8Array, counts: BatchCounts): Uint8Array {
     const count = ((b[0]! << 24) >>> 0) + ((b[1]! << 16) | (b[2]! << 8) | b[3]!);
-    const out = new TextBuffer(Math.max(4096, b.length * 3));
+    out.pos = 0;
     let pos = 4;
     let lastOwner: Uint8Array | null = null;
     let lastOwnerText: Uint8Array = new Uint8Array(0);
@@ -169,13 +178,11 @@ export function createBatchProcessor(init: WorkerInit, direct?: { ksk: readonly 
         writer.addRecord(rd, 0, rd.length);
         p += 2 + len;
       }
-      const owner = lastOwnerText;
-      const ttl = u.ttl;
-      const cls = u.cls;
-      writer.signWith(signers, u.expiration, (header, signature) => {
-        // The RRSIG RDATA is header | signature; print it without joining them.
-        out.rrsigLine(owner, ttl, cls, header, signature);
-      });
+      // The RRSIG RDATA is header | signature; printed without joining them.
+      sinkOwner = lastOwnerText;
+      sinkTtl = u.ttl;
+      sinkClass = u.cls;
+      writer.signWith(signers, u.expiration, textSink);
       counts.created += signers.length;
     }
     return out.take();

@@ -63,6 +63,10 @@ export interface StreamSignResult {
   readonly stats: SignStats;
 }
 
+const ROLE_NONE = 0;
+const ROLE_ZSK = 1;
+const ROLE_KSK = 2;
+
 /** Writes the batches' bytes somewhere, in order. */
 export type ByteSink = (bytes: Uint8Array) => void;
 
@@ -266,88 +270,109 @@ export async function signCompactZone(zone: CompactZone, sink: ByteSink, options
   };
 
   const signerCanon = originCanon;
-  const keysFor = (ksk: boolean): readonly SigningKey[] => (ksk ? roles.ksk : roles.zsk);
-  const expirationFor = (ownerCanon: Uint8Array, start: number, end: number, type: number, spelled: () => Uint8Array): number => {
-    const fraction = jitterWire !== null ? jitterWire(ownerCanon, type, start, end) : random!(nameFromWire(spelled()), type);
-    return signatureExpiration(now, validity, fraction);
-  };
   const noteExpiration = (t: number): void => {
     if (t < earliest) earliest = t;
     if (t > latest) latest = t;
   };
+  const labelsOf = (b: Uint8Array, start: number, end: number): number => {
+    let count = 0;
+    for (let p = start; p < end && b[p] !== 0; p += b[p]! + 1) count++;
+    if (count > 0 && b[start] === 1 && b[start + 1] === 0x2a) count--;
+    return count;
+  };
+
+  // Where a unit's RDATA comes from, for the reuse check (which needs it in canonical form).
+  const FROM_ZONE = 0;
+  const FROM_SOA = 1;
+  const FROM_OBJECT = 2;
+  const FROM_NSEC = 3;
+  const FROM_NSEC3 = 4;
+  let objectSource: RRset | null = null;
+  const canonicalRdatasOf = (from: number, index: number, type: number): Uint8Array[] => {
+    switch (from) {
+      case FROM_ZONE: {
+        const list = rrsetRdatas(zone, index);
+        for (let q = 0; q < list.length; q++) list[q] = canonicalRdata(type, list[q]!);
+        return list;
+      }
+      case FROM_SOA: return [canonicalRdata(type, soaRdata)];
+      case FROM_OBJECT: return [...objectSource!.canonicalRdatas];
+      case FROM_NSEC: return [nsecRdata(index)];
+      default: return [nsec3Rdata(index)];
+    }
+  };
 
   /**
-   * Starts a unit for an RRset: decides signing or keeping, writes the
-   * header and leaves the RDATAs to the caller (then `finishUnit`).
+   * Starts the unit of one RRset: decides whether it is signed, kept from
+   * the previous zone or printed as is, and writes its header. The caller
+   * adds the RDATAs, then calls unitDone.
    */
   let pendingReuse: Uint8Array[] | null = null;
   const beginUnit = (
-    spelled: Uint8Array, ownerCanon: Uint8Array, canonStart: number, canonEnd: number, type: number, ttl: number,
-    role: 'ksk' | 'zsk' | null, canonicalRdatas: () => Uint8Array[], rrsigLabels: () => number,
+    spelled: Uint8Array, canon: Uint8Array, cs: number, ce: number, type: number, ttl: number,
+    role: number, from: number, index: number,
   ): void => {
     pendingReuse = null;
-    if (role === null) {
+    if (role === ROLE_NONE) {
       writer.begin(0, spelled, type, cls, ttl, 0);
       return;
     }
     rrsetsSigned++;
-    const keys = keysFor(role === 'ksk');
-    const expiration = expirationFor(ownerCanon, canonStart, canonEnd, type, () => spelled);
+    const fraction = jitterWire !== null ? jitterWire(canon, type, cs, ce) : random!(nameFromWire(spelled), type);
+    const expiration = signatureExpiration(now, validity, fraction);
+    const kskFlag = role === ROLE_KSK ? UNIT_KSK : 0;
     if (reuse !== undefined) {
-      const owner = canonStart === 0 && canonEnd === ownerCanon.length ? ownerCanon : ownerCanon.subarray(canonStart, canonEnd);
-      const kept = reusableSignatures(reuse.previous.find(owner, type), { type, ttl, rrsigLabels: rrsigLabels(), canonicalRdatas: canonicalRdatas() }, keys, signerCanon, now, reuse.refresh);
+      const owner = cs === 0 && ce === canon.length ? canon : canon.subarray(cs, ce);
+      const keys = role === ROLE_KSK ? roles.ksk : roles.zsk;
+      const current = { type, ttl, rrsigLabels: labelsOf(canon, cs, ce), canonicalRdatas: canonicalRdatasOf(from, index, type) };
+      const kept = reusableSignatures(reuse.previous.find(owner, type), current, keys, signerCanon, now, reuse.refresh);
       if (kept !== null) {
-        writer.begin(UNIT_REUSED | (role === 'ksk' ? UNIT_KSK : 0), spelled, type, cls, ttl, expiration);
+        writer.begin(UNIT_REUSED | kskFlag, spelled, type, cls, ttl, expiration);
         pendingReuse = kept;
         reusedCount += kept.length;
-        for (const s of kept) noteExpiration(now + (((rrsigExpiration(s) - now) >>> 0) | 0));
+        for (const sig of kept) noteExpiration(now + (((rrsigExpiration(sig) - now) >>> 0) | 0));
         return;
       }
     }
     noteExpiration(expiration);
-    writer.begin(UNIT_SIGN | (role === 'ksk' ? UNIT_KSK : 0), spelled, type, cls, ttl, expiration);
+    writer.begin(UNIT_SIGN | kskFlag, spelled, type, cls, ttl, expiration);
   };
-  const finishUnit = async (): Promise<void> => {
+  /** Ends the unit; true when the batch is full and should be flushed. */
+  const unitDone = (): boolean => {
     if (pendingReuse !== null) writer.reused(pendingReuse);
     pendingReuse = null;
-    if (writer.bytes >= BATCH_BYTES) await flush();
-  };
-
-  const labelsOf = (b: Uint8Array, start: number, end: number): number => {
-    let n = 0;
-    for (let p = start; p < end && b[p] !== 0; p += b[p]! + 1) n++;
-    if (n > 0 && b[start] === 1 && b[start + 1] === 0x2a) n--;
-    return n;
+    return writer.bytes >= BATCH_BYTES;
   };
 
   // An RRset of the zone (index i, owner k).
-  const emitZoneRRset = async (k: number, i: number): Promise<void> => {
+  const emitZoneRRset = (k: number, i: number): boolean => {
     const type = zone.rsType[i]!;
     const kind = c.kind[k]!;
     const spelled = zone.spell.subarray(zone.rsSpellStart[i]!, zone.rsSpellEnd[i]!);
     const cs = zone.ownerStart[k]!;
     const ce = zone.ownerStart[k + 1]!;
-    const role = isSignedKind(kind, type) ? (kind === KIND_APEX && (type === RRType.DNSKEY || type === RRType.CDS || type === RRType.CDNSKEY) ? 'ksk' : 'zsk') : null;
-    if (type === RRType.SOA && i === c.soa) {
-      beginUnit(spelled, zone.canon, cs, ce, type, zone.rsTtl[i]!, role, () => [canonicalRdata(type, soaRdata)], () => labelsOf(zone.canon, cs, ce));
+    const role = !isSignedKind(kind, type) ? ROLE_NONE
+      : kind === KIND_APEX && (type === RRType.DNSKEY || type === RRType.CDS || type === RRType.CDNSKEY) ? ROLE_KSK : ROLE_ZSK;
+    if (i === c.soa) {
+      beginUnit(spelled, zone.canon, cs, ce, type, zone.rsTtl[i]!, role, FROM_SOA, i);
       writer.rdata(soaRdata);
     } else {
-      const ttl = zone.rsTtl[i]!;
-      beginUnit(spelled, zone.canon, cs, ce, type, ttl, role, () => rrsetRdatas(zone, i).map((r) => canonicalRdata(type, r)), () => labelsOf(zone.canon, cs, ce));
+      beginUnit(spelled, zone.canon, cs, ce, type, zone.rsTtl[i]!, role, FROM_ZONE, i);
       const from = zone.rsRdata[i]!;
       const count = zone.rsRdataCount[i]!;
       let to = from;
       for (let q = 0; q < count; q++) to += 2 + ((zone.rdata[to]! << 8) | zone.rdata[to + 1]!);
       writer.rdataBlock(zone.rdata, from, to, count);
     }
-    await finishUnit();
+    return unitDone();
   };
 
-  const emitObjectRRset = async (r: RRset, role: 'ksk' | 'zsk'): Promise<void> => {
+  const emitObjectRRset = (r: RRset, role: number): boolean => {
     const canon = r.owner.canonical;
-    beginUnit(r.owner.wire, canon, 0, canon.length, r.type, r.ttl, role, () => [...r.canonicalRdatas], () => r.owner.rrsigLabels);
+    objectSource = r;
+    beginUnit(r.owner.wire, canon, 0, canon.length, r.type, r.ttl, role, FROM_OBJECT, 0);
     for (const rd of r.rdatas) writer.rdata(rd);
-    await finishUnit();
+    return unitDone();
   };
 
   // NSEC at owner k: next owner in the chain (canonical, lowercase: see nsec.ts), then the bitmap.
@@ -363,65 +388,72 @@ export async function signCompactZone(zone: CompactZone, sink: ByteSink, options
     }
     if (prev >= 0) nsecNext[prev] = firstMember;
   }
-  const emitNsec = async (k: number): Promise<void> => {
-    const f = c.first[k]!;
-    const spelled = zone.spell.subarray(zone.rsSpellStart[f]!, zone.rsSpellEnd[f]!);
+  const writeNsecRdata = (k: number, dst: Uint8Array, at: number): void => {
     const next = nsecNext[k]!;
-    const bitmap = nsecBitmap![k]!;
     const ns = zone.ownerStart[next]!;
     const ne = zone.ownerStart[next + 1]!;
-    const cs = zone.ownerStart[k]!;
-    const ce = zone.ownerStart[k + 1]!;
-    const rdataOf = (): Uint8Array => {
-      const rd = new Uint8Array(ne - ns + bitmap.length);
-      rd.set(zone.canon.subarray(ns, ne), 0);
-      rd.set(bitmap, ne - ns);
-      return rd;
-    };
-    beginUnit(spelled, zone.canon, cs, ce, RRType.NSEC, denialTtl, 'zsk', () => [rdataOf()], () => labelsOf(zone.canon, cs, ce));
-    const at = writer.reserveRdata(ne - ns + bitmap.length);
-    writer.buffer.set(zone.canon.subarray(ns, ne), at);
-    writer.buffer.set(bitmap, at + ne - ns);
-    await finishUnit();
+    dst.set(zone.canon.subarray(ns, ne), at);
+    dst.set(nsecBitmap![k]!, at + ne - ns);
+  };
+  const nsecLength = (k: number): number => {
+    const next = nsecNext[k]!;
+    return zone.ownerStart[next + 1]! - zone.ownerStart[next]! + nsecBitmap![k]!.length;
+  };
+  function nsecRdata(k: number): Uint8Array {
+    const rd = new Uint8Array(nsecLength(k));
+    writeNsecRdata(k, rd, 0);
+    return rd;
+  }
+  const emitNsec = (k: number): boolean => {
+    const f = c.first[k]!;
+    const spelled = zone.spell.subarray(zone.rsSpellStart[f]!, zone.rsSpellEnd[f]!);
+    beginUnit(spelled, zone.canon, zone.ownerStart[k]!, zone.ownerStart[k + 1]!, RRType.NSEC, denialTtl, ROLE_ZSK, FROM_NSEC, k);
+    const length = nsecLength(k);
+    writeNsecRdata(k, writer.buffer, writer.reserveRdata(length));
+    return unitDone();
   };
 
   // NSEC3 entry j: owner <base32hex(hash)>.<origin> (RFC 5155 §3.3), RDATA with the next hash.
   const nsec3Owner = new Uint8Array(1 + 52 + originWire.length);
   const nsec3Canon = new Uint8Array(1 + 52 + originCanon.length);
+  let labelOf = -1;
+  let labelLength = 0;
   const nsec3Label = (j: number): number => {
+    if (labelOf === j) return labelLength;
     const h = chain!.hashes;
     const len = base32hexInto(h, j * 20, j * 20 + chain!.hashLength, nsec3Owner, 1);
     nsec3Owner[0] = len;
     nsec3Owner.set(originWire, 1 + len);
     nsec3Canon.set(nsec3Owner.subarray(0, 1 + len), 0);
     nsec3Canon.set(originCanon, 1 + len);
+    labelOf = j;
+    labelLength = len;
     return len;
   };
-  const emitNsec3 = async (j: number): Promise<void> => {
+  const nsec3Length = (j: number): number => nsec3Prefix.length + 1 + chain!.hashLength + chain!.bitmaps[j]!.length;
+  const writeNsec3Rdata = (j: number, dst: Uint8Array, at: number): void => {
     const ch = chain!;
-    const len = nsec3Label(j);
-    const ownerEnd = 1 + len + originWire.length;
     const next = (j + 1) % ch.count;
-    const bitmap = ch.bitmaps[j]!;
-    const rdLength = nsec3Prefix.length + 1 + ch.hashLength + bitmap.length;
-    const build = (dst: Uint8Array, at: number): void => {
-      dst.set(nsec3Prefix, at);
-      dst[at + nsec3Prefix.length] = ch.hashLength;
-      dst.set(ch.hashes.subarray(next * 20, next * 20 + ch.hashLength), at + nsec3Prefix.length + 1);
-      dst.set(bitmap, at + nsec3Prefix.length + 1 + ch.hashLength);
-    };
-    const canonEnd = 1 + len + originCanon.length;
-    beginUnit(nsec3Owner.subarray(0, ownerEnd), nsec3Canon, 0, canonEnd, RRType.NSEC3, denialTtl, 'zsk', () => {
-      const rd = new Uint8Array(rdLength);
-      build(rd, 0);
-      return [rd];
-    }, () => origin.labelCount + 1);
-    build(writer.buffer, writer.reserveRdata(rdLength));
-    await finishUnit();
+    dst.set(nsec3Prefix, at);
+    dst[at + nsec3Prefix.length] = ch.hashLength;
+    dst.set(ch.hashes.subarray(next * 20, next * 20 + ch.hashLength), at + nsec3Prefix.length + 1);
+    dst.set(ch.bitmaps[j]!, at + nsec3Prefix.length + 1 + ch.hashLength);
+  };
+  function nsec3Rdata(j: number): Uint8Array {
+    const rd = new Uint8Array(nsec3Length(j));
+    writeNsec3Rdata(j, rd, 0);
+    return rd;
+  }
+  const emitNsec3 = (j: number): boolean => {
+    const len = nsec3Label(j);
+    beginUnit(nsec3Owner.subarray(0, 1 + len + originWire.length), nsec3Canon, 0, 1 + len + originCanon.length, RRType.NSEC3, denialTtl, ROLE_ZSK, FROM_NSEC3, j);
+    writeNsec3Rdata(j, writer.buffer, writer.reserveRdata(nsec3Length(j)));
+    return unitDone();
   };
 
   // The merge of NSEC3 owners into the canonical order (orderRRsets in sign-zone.ts).
   let nextNsec3 = 0;
+  const nsec3Count = chain === null ? 0 : chain.count;
   const nsec3Before = (k: number, type: number): boolean => {
     // Does NSEC3 entry `nextNsec3` sort before (owner k, type)?
     const cs = zone.ownerStart[k]!;
@@ -429,40 +461,43 @@ export async function signCompactZone(zone: CompactZone, sink: ByteSink, options
     const below = labelBelowOrigin(zone.canon, cs, ce, originCanon.length);
     if (below < 0) return false; // the apex sorts before every NSEC3 owner
     const len = nsec3Label(nextNsec3);
-    const labelLength = zone.canon[below]!;
-    const n = Math.min(len, labelLength);
+    const ownLength = zone.canon[below]!;
+    const n = Math.min(len, ownLength);
     for (let q = 0; q < n; q++) {
       const d = nsec3Canon[1 + q]! - zone.canon[below + 1 + q]!;
       if (d !== 0) return d < 0;
     }
-    if (len !== labelLength) return len < labelLength;
+    if (len !== ownLength) return len < ownLength;
     // Same label below the origin: the NSEC3 owner is this name or its ancestor.
     if (below !== cs) return true;
     return RRType.NSEC3 < type;
   };
-  const flushNsec3Before = async (k: number, type: number): Promise<void> => {
-    if (chain === null) return;
-    while (nextNsec3 < chain.count && nsec3Before(k, type)) await emitNsec3(nextNsec3++);
+  const nsec3Before2 = async (k: number, type: number): Promise<void> => {
+    while (nextNsec3 < nsec3Count && nsec3Before(k, type)) if (emitNsec3(nextNsec3++)) await flush();
   };
 
   try {
     // Some loaders expect the SOA as the zone's first record (renderSignedZone does the same).
-    await emitZoneRRset(0, c.soa);
+    if (emitZoneRRset(0, c.soa)) await flush();
     for (let k = 0; k < zone.ownerCount; k++) {
       const kind = c.kind[k]!;
       if (kind === KIND_GONE) continue;
       const hasNsec = nsecBitmap !== null && nsecBitmap[k] !== null;
       if (kind === KIND_APEX) {
         // The apex: its RRsets and the signer's, by type.
-        const here: Array<{ type: number; emit: () => Promise<void> }> = [];
+        const here: Array<{ type: number; zone: number; object: RRset | null }> = [];
         for (let i = zone.ownerRRsets[k]!; i < zone.ownerRRsets[k + 1]!; i++) {
           if (c.kept[i] === 0 || i === c.soa) continue;
-          here.push({ type: zone.rsType[i]!, emit: () => emitZoneRRset(k, i) });
+          here.push({ type: zone.rsType[i]!, zone: i, object: null });
         }
-        for (const r of apexAdded) here.push({ type: r.type, emit: () => emitObjectRRset(r, r.type === RRType.NSEC3PARAM ? 'zsk' : 'ksk') });
-        if (hasNsec) here.push({ type: RRType.NSEC, emit: () => emitNsec(k) });
+        for (const r of apexAdded) here.push({ type: r.type, zone: -1, object: r });
+        if (hasNsec) here.push({ type: RRType.NSEC, zone: -1, object: null });
         here.sort((a, b) => a.type - b.type);
-        for (const h of here) await h.emit();
+        for (const h of here) {
+          const full = h.object !== null ? emitObjectRRset(h.object, h.type === RRType.NSEC3PARAM ? ROLE_ZSK : ROLE_KSK)
+            : h.zone >= 0 ? emitZoneRRset(k, h.zone) : emitNsec(k);
+          if (full) await flush();
+        }
         continue;
       }
       let nsecPending = hasNsec;
@@ -470,19 +505,19 @@ export async function signCompactZone(zone: CompactZone, sink: ByteSink, options
         if (c.kept[i] === 0) continue;
         const type = zone.rsType[i]!;
         if (nsecPending && RRType.NSEC < type) {
-          await flushNsec3Before(k, RRType.NSEC);
-          await emitNsec(k);
+          if (nsec3Count > nextNsec3) await nsec3Before2(k, RRType.NSEC);
+          if (emitNsec(k)) await flush();
           nsecPending = false;
         }
-        await flushNsec3Before(k, type);
-        await emitZoneRRset(k, i);
+        if (nsec3Count > nextNsec3) await nsec3Before2(k, type);
+        if (emitZoneRRset(k, i)) await flush();
       }
       if (nsecPending) {
-        await flushNsec3Before(k, RRType.NSEC);
-        await emitNsec(k);
+        if (nsec3Count > nextNsec3) await nsec3Before2(k, RRType.NSEC);
+        if (emitNsec(k)) await flush();
       }
     }
-    if (chain !== null) while (nextNsec3 < chain.count) await emitNsec3(nextNsec3++);
+    while (nextNsec3 < nsec3Count) if (emitNsec3(nextNsec3++)) await flush();
     await flush();
     await drain(0);
   } finally {

@@ -1,0 +1,84 @@
+/**
+ * One signet signing run as its own process, so that the bench measures its
+ * wall time, CPU time and peak memory the way it measures the other
+ * signers. Reads a JSON job from argv[2], prints one JSON line of results.
+ *
+ * The job names the input zone, the output file, the keys (PKCS#8 DER in
+ * hex files written by the bench: private material stays on disk in the
+ * bench work folder), the time, and optionally a previous signed file to
+ * re-sign from.
+ */
+import { readFileSync } from 'node:fs';
+import { fromHex } from '../src/core/bytes.ts';
+import { terminalProgress } from '../src/io/progress.ts';
+import { loadCompactZone } from '../src/signer/parallel/fast-load.ts';
+import { activeKeyFromPkcs8 } from '../src/signer/parallel/keys.ts';
+import { loadPreviousSignatures } from '../src/signer/parallel/previous.ts';
+import { signCompactZoneToFile, startStreamPool } from '../src/signer/parallel/stream-sign.ts';
+import type { StreamSignOptions } from '../src/signer/parallel/stream-sign.ts';
+import { Name } from '../src/zone/name.ts';
+
+export interface SignJob {
+  readonly zone: string;
+  readonly origin: string;
+  readonly output: string;
+  /** Files with hex PKCS#8 DER of a KSK and a ZSK (ECDSA P-256). */
+  readonly kskFile: string;
+  readonly zskFile: string;
+  readonly now: number;
+  readonly serial: number;
+  readonly workers?: number;
+  readonly previous?: string;
+  readonly refresh?: number;
+}
+
+export interface SignChildResult {
+  readonly signatures: number;
+  readonly created: number;
+  readonly reused: number;
+  readonly rrsets: number;
+  readonly records: number;
+  readonly reader: string;
+  readonly phases: Record<string, number>;
+}
+
+async function main(): Promise<void> {
+  const job = JSON.parse(process.argv[2]!) as SignJob;
+  const t0 = performance.now();
+  const phases: Record<string, number> = {};
+  let last = t0;
+  const lap = (name: string): void => {
+    const t = performance.now();
+    phases[name] = Math.round(t - last);
+    last = t;
+  };
+  const origin = Name.parse(job.origin);
+  const key = (file: string, flags: number, signs: 'ksk' | 'zsk') => activeKeyFromPkcs8(fromHex(readFileSync(file, 'latin1').trim())!, 13, flags, signs);
+  const keys = [key(job.kskFile, 257, 'ksk'), key(job.zskFile, 256, 'zsk')];
+  const progress = terminalProgress() ?? undefined;
+  const base = {
+    now: job.now, keys, dnskeyTtl: 3600, validity: 14 * 86400, inceptionOffset: 3600, jitter: 12 * 3600,
+    jitterSeed: `${job.origin}|${job.now}`, denial: { kind: 'nsec3', iterations: 0, salt: new Uint8Array(0), optOut: false },
+    serial: job.serial, workers: job.workers, progress,
+  } satisfies StreamSignOptions;
+  // Workers start loading now, while this thread reads the zone.
+  const pool = startStreamPool(base, origin.canonical);
+  try {
+    const previous = job.previous === undefined ? undefined : await loadPreviousSignatures(job.previous, origin);
+    if (previous) lap('previous');
+    const zone = await loadCompactZone(job.zone, origin, { onRecords: (n) => progress?.('parse', n, null) });
+    lap('load');
+    const options: StreamSignOptions = { ...base, ...(pool ? { pool } : {}), ...(previous ? { reuse: { previous, refresh: job.refresh ?? 5 * 86400 } } : {}) };
+    const result = await signCompactZoneToFile(zone, job.output, options);
+    lap('sign');
+    const out: SignChildResult = {
+      signatures: result.stats.signatures, created: result.stats.signaturesCreated, reused: result.stats.signaturesReused,
+      rrsets: result.stats.rrsets, records: zone.records, reader: zone.reader ?? 'fast', phases,
+    };
+    process.stdout.write(JSON.stringify(out) + '\n');
+  } finally {
+    await pool?.close();
+  }
+}
+
+await main();
