@@ -10,12 +10,10 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { computeDsRdata } from '../../src/signer/ds.ts';
 import type { ActiveKey } from '../../src/signer/sign-zone.ts';
-import { startMultiZoneNsd } from './helpers/multi-nsd.ts';
-import type { MultiZoneServer } from './helpers/multi-nsd.ts';
+import { makeTempDir, startAuthServer, startUnbound } from '../helpers/interop/index.ts';
+import type { AuthServer, Resolver } from '../helpers/interop/index.ts';
 import { runCheckCli } from './helpers/run.ts';
-import { startStubResolver } from './helpers/unbound-stubs.ts';
-import type { StubResolver } from './helpers/unbound-stubs.ts';
-import { dsOf, newKey, NOW, PARENT, signedChild, signedParent } from './helpers/zones.ts';
+import { dsOf, newKey, NOW, PARENT, signedChild, signedParent, writeZone } from './helpers/zones.ts';
 
 const parentKsk = newKey(13, 257);
 const parentKeys: ActiveKey[] = [{ key: parentKsk, signs: 'ksk' }, { key: newKey(13, 256), signs: 'zsk' }];
@@ -28,15 +26,23 @@ function anchorFor(): string {
   return `test. 3600 IN DS ${(ds[0]! << 8) | ds[1]!} ${ds[2]} ${ds[3]} ${Buffer.from(ds.subarray(4)).toString('hex').toUpperCase()}`;
 }
 
+const tmp = makeTempDir('signet-check-discovery-');
+
 interface Setup {
-  auth: MultiZoneServer;
-  resolver: StubResolver;
+  auth: AuthServer;
+  resolver: Resolver;
 }
 
-async function setUp(childText: string, ds: readonly Uint8Array[]): Promise<Setup> {
-  const auth = await startMultiZoneNsd({ 'test.': signedParent(ds, parentKeys), 'child.test.': childText });
+async function setUp(name: string, childText: string, ds: readonly Uint8Array[]): Promise<Setup> {
+  const auth = await startAuthServer('nsd', {
+    zones: [
+      { origin: 'test.', zoneFile: writeZone(tmp.path, `${name}-parent.zone`, signedParent(ds, parentKeys)) },
+      { origin: 'child.test.', zoneFile: writeZone(tmp.path, `${name}-child.zone`, childText) },
+    ],
+  });
   try {
-    const resolver = await startStubResolver({ stubs: ['test.', 'child.test.'], authPort: auth.port, trustAnchor: anchorFor(), at: NOW });
+    const stubs = ['test.', 'child.test.'].map((zone) => ({ zone, port: auth.port }));
+    const resolver = await startUnbound({ stubs, trustAnchor: anchorFor(), at: NOW });
     return { auth, resolver };
   } catch (e) {
     await auth.stop();
@@ -53,8 +59,8 @@ describe('discovery through --resolver', () => {
 
   beforeAll(async () => {
     [healthy, broken] = await Promise.all([
-      setUp(signedChild({ keys: childKeys, denial: { kind: 'nsec3', iterations: 5, salt: new Uint8Array(0), optOut: false } }), [dsOf(ksk)]),
-      setUp(signedChild({ keys: childKeys }), [dsOf(staleKsk)]),
+      setUp('healthy', signedChild({ keys: childKeys, denial: { kind: 'nsec3', iterations: 5, salt: new Uint8Array(0), optOut: false } }), [dsOf(ksk)]),
+      setUp('broken', signedChild({ keys: childKeys }), [dsOf(staleKsk)]),
     ]);
   });
 
@@ -63,6 +69,7 @@ describe('discovery through --resolver', () => {
       await s?.resolver.stop();
       await s?.auth.stop();
     }
+    tmp.cleanup();
   });
 
   test('finds the parent test., its NS and the NS of the zone NS; findings name the server by name and address', async () => {

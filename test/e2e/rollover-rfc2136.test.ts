@@ -23,9 +23,9 @@ import { wallClockNow } from '../../src/core/clock.ts';
 import { formatIso } from '../../src/core/time.ts';
 import { makeTempDir, runCli } from '../helpers/cli.ts';
 import { query } from '../helpers/interop/query.ts';
-import { startNsd, type AuthServer } from '../helpers/interop/servers.ts';
+import { startNsd, startUnbound, type AuthServer, type Resolver } from '../helpers/interop/servers.ts';
 import { inspectSignedZone } from '../manager/helpers/signed-zone.ts';
-import { startChainResolver, startParentPair, type ChainResolver, type ParentPair } from '../manager/helpers/loopback.ts';
+import { startParentPair, type ParentPair } from '../manager/helpers/loopback.ts';
 
 const CHILD = 'child.example.';
 const CHILD_ZONE = `$ORIGIN child.example.
@@ -50,7 +50,7 @@ describe('KSK double-DS with the rfc2136 registrar against BIND, validated by un
   let tmp: { dir: string; cleanup(): void };
   let parent: ParentPair;
   let nsd: AuthServer;
-  let unbound: ChainResolver;
+  let unbound: Resolver;
   const T = wallClockNow();
   const signedPath = () => join(tmp.dir, 'child.zone.signed');
   const cli = (now: number, ...args: string[]) => runCli(['--db', 'state.db', '--now', String(now), ...args], { cwd: tmp.dir });
@@ -75,7 +75,7 @@ describe('KSK double-DS with the rfc2136 registrar against BIND, validated by un
 
   /** unbound, cache empty, validating at `now`: the child's data and its DNSKEY RRset. */
   async function validate(now: number, step: string): Promise<boolean> {
-    await unbound.restart(now);
+    await unbound.restart({ at: now });
     const www = await query(unbound.port, `www.${CHILD}`, 'A', { recurse: true });
     const keys = await query(unbound.port, CHILD, 'DNSKEY', { recurse: true });
     const ad = www.flags.ad && keys.flags.ad && www.rcode === 0 && keys.rcode === 0;
@@ -96,7 +96,12 @@ describe('KSK double-DS with the rfc2136 registrar against BIND, validated by un
     expect((await cli(T, 'tick')).status).toBe(0);
     copyFileSync(signedPath(), join(tmp.dir, 'first.signed'));
     nsd = await startNsd({ zoneFile: signedPath(), origin: CHILD });
-    unbound = await startChainResolver({ parentPorts: [parent.primaryPort, parent.secondaryPort], child: CHILD, childPort: nsd.port, trustAnchor: parent.trustAnchor, at: T });
+    // Stub zones for the parent (both servers) and the child (its NSD): delegations name addresses, not ports.
+    unbound = await startUnbound({
+      stubs: [{ zone: parent.zone, port: parent.primaryPort }, { zone: parent.zone, port: parent.secondaryPort }, { zone: CHILD, port: nsd.port }],
+      trustAnchor: parent.trustAnchor,
+      at: T,
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -108,7 +113,7 @@ describe('KSK double-DS with the rfc2136 registrar against BIND, validated by un
 
   it('signs the zone first, offers the DS by UPDATE, and waits for the second parent server', async () => {
     // Before the DS is at the parent, the child is provably insecure: an answer, without AD.
-    await unbound.restart(T);
+    await unbound.restart({ at: T });
     const insecure = await query(unbound.port, `www.${CHILD}`, 'A', { recurse: true });
     expect(insecure.rcode, unbound.log()).toBe(0);
     expect(insecure.flags.ad).toBe(false);
@@ -208,7 +213,7 @@ describe('KSK double-DS with the rfc2136 registrar against BIND, validated by un
     expect((await status(t)).text).toMatch(/no rollover in progress/);
     // The resolver really checks the chain: the first signed zone (old KSK only) no longer matches the parent's DS.
     await nsd.replaceZone(join(tmp.dir, 'first.signed'));
-    await unbound.restart(t);
+    await unbound.restart({ at: t });
     expect((await query(unbound.port, `www.${CHILD}`, 'A', { recurse: true })).rcodeName).toBe('SERVFAIL');
   }, 180_000);
 });

@@ -40,7 +40,7 @@ describe.each<[AuthKind, string]>([['nsd', 'nsec3'], ['nsd', 'nsec'], ['knot', '
     const out = await cli('--json', 'ds', ORIGIN);
     ds = (JSON.parse(out.stdout) as { ds: string }[]).map((d) => d.ds).join('\n');
     auth = await startAuthServer(kind, { zoneFile: signed, origin: ORIGIN });
-    resolver = await startUnbound({ origin: ORIGIN, authPort: auth.port, trustAnchor: ds, at: AT });
+    resolver = await startUnbound({ stubs: [{ zone: ORIGIN, port: auth.port }], trustAnchor: ds, at: AT });
   });
 
   afterAll(async () => {

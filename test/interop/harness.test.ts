@@ -105,7 +105,7 @@ describe.each<Denial>(['nsec3', 'nsec'])('dnssec-signzone output with %s', (deni
 
   test('NSD serves it and unbound validates it with the DS as trust anchor', async () => {
     auth = await startAuthServer('nsd', { zoneFile: signed, origin: ORIGIN });
-    resolver = await startUnbound({ origin: ORIGIN, authPort: auth.port, trustAnchor: ds });
+    resolver = await startUnbound({ stubs: [{ zone: ORIGIN, port: auth.port }], trustAnchor: ds });
     const log = (): string => `${resolver?.log() ?? ''}\n${auth?.log() ?? ''}`;
 
     // The authoritative side: a referral at the delegation, with glue and the no-DS proof.
@@ -187,7 +187,7 @@ describe('time injection', () => {
 
   test('unbound validates with val-override-date and fails without it', async () => {
     auth = await startAuthServer('nsd', { zoneFile: past, origin: ORIGIN });
-    resolver = await startUnbound({ origin: ORIGIN, authPort: auth.port, trustAnchor: ds, at: PAST });
+    resolver = await startUnbound({ stubs: [{ zone: ORIGIN, port: auth.port }], trustAnchor: ds, at: PAST });
     const ok = await query(resolver.port, `www.${ORIGIN}`, 'A', { recurse: true });
     expect([ok.rcodeName, ok.flags.ad], show(ok, resolver.log())).toEqual(['NOERROR', true]);
 
@@ -209,7 +209,7 @@ describe('Knot as the authoritative server', () => {
   test('knotd serves the signed zone as it is and unbound validates it', async () => {
     const signed = await sign('nsec3');
     auth = await startAuthServer('knot', { zoneFile: signed, origin: ORIGIN });
-    resolver = await startUnbound({ origin: ORIGIN, authPort: auth.port, trustAnchor: ds });
+    resolver = await startUnbound({ stubs: [{ zone: ORIGIN, port: auth.port }], trustAnchor: ds });
     const www = await query(resolver.port, `www.${ORIGIN}`, 'AAAA', { recurse: true });
     expect([www.rcodeName, www.flags.ad], show(www, `${resolver.log()}\n${auth.log()}`)).toEqual(['NOERROR', true]);
     expect(ofType(www.answer, 'AAAA').map((r) => r.data)).toEqual(['2001:db8::10']);

@@ -1,9 +1,10 @@
 /**
  * Real DNS servers on loopback for end-to-end tests (issue 2, "Done when"):
- * an authoritative server (NSD, or Knot) serving a signed zone file as it is,
- * and unbound as a validating resolver whose trust anchor is the zone's DS.
+ * an authoritative server (NSD, or Knot) serving signed zone files as they
+ * are, and unbound as a validating resolver stubbed to such servers, whose
+ * trust anchor is a zone's DS (or DNSKEY).
  *
- * Every server lives in its own temporary directory (config, zone copy, pid
+ * Every server lives in its own temporary directory (config, zone copies, pid
  * file, logs), which stop() removes. Startup waits until the server answers
  * and fails with the server's log when it does not.
  */
@@ -14,7 +15,6 @@ import { formatRrsigTime } from '../../../src/core/time.ts';
 import { findFreePort } from './ports.ts';
 import { ManagedProcess } from './process.ts';
 import { query } from './query.ts';
-import type { DnsResponse } from './query.ts';
 
 export type AuthKind = 'nsd' | 'knot';
 
@@ -25,25 +25,51 @@ export interface AuthServerOptions {
   origin: string;
 }
 
+/**
+ * Several zones on one server and one port, e.g. a parent and its child: a
+ * resolver that finds servers through delegations knows only their addresses,
+ * so a test that lets it do so needs them all behind one port.
+ */
+export interface MultiZoneAuthServerOptions {
+  zones: readonly AuthServerOptions[];
+}
+
 export interface AuthServer {
   kind: AuthKind;
   /** UDP and TCP port on 127.0.0.1. */
   port: number;
+  /** The first zone served (the only one, unless several were given). */
   origin: string;
+  /** Every zone served, absolute, in the order given. */
+  origins: readonly string[];
   /** The server's temporary directory. */
   dir: string;
-  /** Serve another file (e.g. a tampered copy): the server is restarted on the same port. */
-  replaceZone(zoneFile: string): Promise<void>;
+  /**
+   * Serve another file (e.g. a tampered copy) for `origin` (default: the
+   * first zone): the server is restarted on the same port.
+   */
+  replaceZone(zoneFile: string, origin?: string): Promise<void>;
   /** Stops the server and removes its directory. Safe to call twice. */
   stop(): Promise<void>;
   /** Config, process output and log file, for failure messages. */
   log(): string;
 }
 
+/** A zone unbound asks 127.0.0.1@port for directly (a stub-zone) instead of following delegations to it. */
+export interface StubZone {
+  /** Zone name, with or without the trailing dot. */
+  zone: string;
+  port: number;
+}
+
 export interface ResolverOptions {
-  origin: string;
-  /** Port of the authoritative server on 127.0.0.1 (stub-zone target). */
-  authPort: number;
+  /**
+   * The zones served on loopback. Several entries for one zone are several
+   * servers for it (one stub-zone with a stub-addr each). A zone that is only
+   * delegated to (its NS addresses are 127.0.0.1) still needs an entry: the
+   * delegation names an address, not a port.
+   */
+  stubs: readonly StubZone[];
   /** Trust anchor as zone-file text: DS lines (from `signet ds` or dnssec-dsfromkey) or DNSKEY lines. */
   trustAnchor: string;
   /** Validate RRSIG times as if the clock read this Unix time (unbound's val-override-date). */
@@ -96,14 +122,14 @@ class StartFailure extends Error {
 }
 
 interface Readiness {
-  probe: (port: number) => Promise<DnsResponse>;
-  accept: (r: DnsResponse) => boolean;
+  /** Resolves to null once the server is ready, else to what it answered (for the failure message). */
+  probe: (port: number) => Promise<string | null>;
   /** Log lines meaning the server runs but will never serve the zone (it refused the file). */
   fatal: RegExp | null;
 }
 
 /**
- * Polls until `accept(response)` holds. Fails at once when the process dies
+ * Polls until the probe reports ready. Fails at once when the process dies
  * or its log shows a fatal error, else after READY_TIMEOUT_MS.
  */
 async function waitUntilReady(proc: ManagedProcess, port: number, readiness: Readiness, logText: () => string): Promise<void> {
@@ -115,9 +141,9 @@ async function waitUntilReady(proc: ManagedProcess, port: number, readiness: Rea
     if (PORT_RACE.test(logText())) throw new StartFailure('port already in use', true);
     if (proc.exit !== null) throw new StartFailure(`server exited during startup (${proc.exit})`, false);
     try {
-      const r = await readiness.probe(port);
-      if (readiness.accept(r)) return;
-      last = `${r.rcodeName}${r.flags.aa ? ' aa' : ''}`;
+      const notReady = await readiness.probe(port);
+      if (notReady === null) return;
+      last = notReady;
     } catch (e) {
       last = (e as Error).message.split('\n')[0] ?? 'query failed';
     }
@@ -165,9 +191,60 @@ async function launch(
   }
 }
 
+/** A server started by `launch` in its own directory, restartable on its port. */
+interface Supervised {
+  port: number;
+  /** Stops the process, runs `change` (new config input), and starts it again on the same port. */
+  restart(change: () => void): Promise<void>;
+  /** Stops the process and removes the directory. Safe to call twice. */
+  stop(): Promise<void>;
+  log(): string;
+}
+
+/** Launches the server; on failure removes `dir` and rethrows. */
+async function supervise(
+  describe: string,
+  dir: string,
+  start: (port: number) => Promise<ManagedProcess>,
+  readiness: Readiness,
+  fileLogs: () => string,
+): Promise<Supervised> {
+  let current: Launch;
+  try {
+    current = await launch(describe, null, start, readiness, fileLogs);
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+  const port = current.port;
+  let stopped = false;
+  return {
+    port,
+    async restart(change): Promise<void> {
+      await current.proc.stop();
+      change();
+      // Same port: resolvers' stub-zones and test clients point at it.
+      current = await launch(`${describe} (restart)`, port, start, readiness, fileLogs);
+    },
+    async stop(): Promise<void> {
+      if (stopped) return;
+      stopped = true;
+      await current.proc.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+    log: () => `$ ${current.proc.command}\n${current.proc.log}${fileLogs()}`,
+  };
+}
+
 // ---------------------------------------------------------------- NSD
 
-function nsdConfig(dir: string, port: number, origin: string): string {
+/** A zone as the server's config names it: origin and file name inside the server's directory. */
+interface ZoneEntry {
+  origin: string;
+  file: string;
+}
+
+function nsdConfig(dir: string, port: number, zones: readonly ZoneEntry[]): string {
   return [
     'server:',
     `  ip-address: 127.0.0.1@${port}`,
@@ -189,16 +266,14 @@ function nsdConfig(dir: string, port: number, origin: string): string {
     `  logfile: ${quote(join(dir, 'nsd.log'))}`,
     'remote-control:',
     '  control-enable: no',
-    'zone:',
-    `  name: ${quote(bare(origin))}`,
-    '  zonefile: "zone.signed"',
+    ...zones.flatMap((z) => ['zone:', `  name: ${quote(bare(z.origin))}`, `  zonefile: ${quote(z.file)}`]),
     '',
   ].join('\n');
 }
 
 // ---------------------------------------------------------------- Knot
 
-function knotConfig(dir: string, port: number, origin: string): string {
+function knotConfig(dir: string, port: number, zones: readonly ZoneEntry[]): string {
   return [
     'server:',
     `  rundir: ${quote(dir)}`,
@@ -228,34 +303,44 @@ function knotConfig(dir: string, port: number, origin: string): string {
     '    dnssec-signing: off',
     '    semantic-checks: off',
     'zone:',
-    `  - domain: ${quote(absolute(origin))}`,
-    `    file: ${quote(join(dir, 'zone.signed'))}`,
+    ...zones.flatMap((z) => [`  - domain: ${quote(absolute(z.origin))}`, `    file: ${quote(join(dir, z.file))}`]),
     '',
   ].join('\n');
 }
 
-/** Starts NSD (`nsd -d`) or Knot (`knotd`) on a free loopback port serving `zoneFile`. */
-export async function startAuthServer(kind: AuthKind, options: AuthServerOptions): Promise<AuthServer> {
-  const origin = absolute(options.origin);
+/**
+ * Starts NSD (`nsd -d`) or Knot (`knotd`) on a free loopback port serving
+ * `zoneFile`, or every zone of `zones` on that one port.
+ */
+export async function startAuthServer(kind: AuthKind, options: AuthServerOptions | MultiZoneAuthServerOptions): Promise<AuthServer> {
+  const given = 'zones' in options ? options.zones : [options];
+  if (given.length === 0) throw new Error('interop: startAuthServer needs at least one zone');
   const dir = mkdtempSync(join(tmpdir(), `signet-${kind}-`));
-  const zonePath = join(dir, 'zone.signed');
+  const zones: ZoneEntry[] = given.map((z, i) => ({ origin: absolute(z.origin), file: i === 0 ? 'zone.signed' : `zone${i}.signed` }));
+  zones.forEach((z, i) => copyFileSync(given[i]!.zoneFile, join(dir, z.file)));
   const confPath = join(dir, `${kind}.conf`);
-  copyFileSync(options.zoneFile, zonePath);
 
   const start = (port: number): Promise<ManagedProcess> => {
     if (kind === 'nsd') {
       // A fresh log per process: startup checks scan it, and an old run's errors must not count.
       rmSync(join(dir, 'nsd.log'), { force: true });
-      writeFileSync(confPath, nsdConfig(dir, port, origin));
+      writeFileSync(confPath, nsdConfig(dir, port, zones));
       return ManagedProcess.start('nsd', ['-d', '-c', confPath], dir);
     }
-    writeFileSync(confPath, knotConfig(dir, port, origin));
+    writeFileSync(confPath, knotConfig(dir, port, zones));
     return ManagedProcess.start('knotd', ['-c', confPath], dir);
   };
-  // Ready once it answers authoritatively for the apex SOA, i.e. the zone loaded.
+  // Ready once it answers authoritatively for every apex SOA, i.e. every zone loaded.
   const readiness: Readiness = {
-    probe: (port) => query(port, origin, 'SOA', { tcp: true, timeoutSeconds: 1 }),
-    accept: (r) => r.rcode === 0 && r.flags.aa && r.answer.some((rr) => rr.type === 'SOA'),
+    probe: async (port) => {
+      for (const z of zones) {
+        const r = await query(port, z.origin, 'SOA', { tcp: true, timeoutSeconds: 1 });
+        if (!(r.rcode === 0 && r.flags.aa && r.answer.some((rr) => rr.type === 'SOA'))) {
+          return `${zones.length > 1 ? `${z.origin} ` : ''}${r.rcodeName}${r.flags.aa ? ' aa' : ''}`;
+        }
+      }
+      return null;
+    },
     // NSD: "zone example.test file zone.signed read with 3 errors"; Knot: "zone event 'load' failed".
     fatal: /read with \d+ errors|zone event 'load' failed|failed to load zone/,
   };
@@ -264,39 +349,26 @@ export async function startAuthServer(kind: AuthKind, options: AuthServerOptions
     return `--- ${confPath}\n${readIfExists(confPath)}${nsdLog === '' ? '' : `--- nsd.log\n${nsdLog}`}`;
   };
 
-  let current: Launch;
-  try {
-    current = await launch(kind, null, start, readiness, fileLogs);
-  } catch (e) {
-    rmSync(dir, { recursive: true, force: true });
-    throw e;
-  }
-  const port = current.port;
-  let stopped = false;
-
+  const server = await supervise(kind, dir, start, readiness, fileLogs);
   return {
     kind,
-    port,
-    origin,
+    port: server.port,
+    origin: zones[0]!.origin,
+    origins: zones.map((z) => z.origin),
     dir,
-    async replaceZone(zoneFile: string): Promise<void> {
-      await current.proc.stop();
-      copyFileSync(zoneFile, zonePath);
-      // Same port: the resolver's stub-zone points at it.
-      current = await launch(`${kind} (restart)`, port, start, readiness, fileLogs);
+    async replaceZone(zoneFile: string, origin?: string): Promise<void> {
+      const want = origin === undefined ? zones[0]!.origin : absolute(origin);
+      const zone = zones.find((z) => z.origin.toLowerCase() === want.toLowerCase());
+      if (zone === undefined) throw new Error(`interop: ${kind} does not serve ${want}`);
+      await server.restart(() => copyFileSync(zoneFile, join(dir, zone.file)));
     },
-    async stop(): Promise<void> {
-      if (stopped) return;
-      stopped = true;
-      await current.proc.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-    log: () => `$ ${current.proc.command}\n${current.proc.log}${fileLogs()}`,
+    stop: () => server.stop(),
+    log: () => server.log(),
   };
 }
 
-export const startNsd = (options: AuthServerOptions): Promise<AuthServer> => startAuthServer('nsd', options);
-export const startKnot = (options: AuthServerOptions): Promise<AuthServer> => startAuthServer('knot', options);
+export const startNsd = (options: AuthServerOptions | MultiZoneAuthServerOptions): Promise<AuthServer> => startAuthServer('nsd', options);
+export const startKnot = (options: AuthServerOptions | MultiZoneAuthServerOptions): Promise<AuthServer> => startAuthServer('knot', options);
 
 // ---------------------------------------------------------------- unbound
 
@@ -315,7 +387,21 @@ function selfAndAncestors(origin: string): string[] {
   return labels.map((_, i) => `${labels.slice(i).join('.')}.`);
 }
 
-function unboundConfig(dir: string, port: number, o: { origin: string; authPort: number; at: number | undefined }): string {
+/** The stubs grouped by zone (case-insensitively), in the order each zone first appears. */
+function stubZones(stubs: readonly StubZone[]): Map<string, number[]> {
+  const byZone = new Map<string, number[]>();
+  for (const s of stubs) {
+    const zone = absolute(s.zone).toLowerCase();
+    const ports = byZone.get(zone);
+    if (ports === undefined) byZone.set(zone, [s.port]);
+    else if (!ports.includes(s.port)) ports.push(s.port);
+  }
+  return byZone;
+}
+
+function unboundConfig(dir: string, port: number, o: { stubs: readonly StubZone[]; at: number | undefined }): string {
+  const zones = stubZones(o.stubs);
+  const localZones = new Set([...zones.keys()].flatMap(selfAndAncestors));
   return [
     'server:',
     `  interface: 127.0.0.1@${port}`,
@@ -351,62 +437,52 @@ function unboundConfig(dir: string, port: number, o: { origin: string; authPort:
     '  prefetch-key: no',
     // RRSIG inception/expiration are checked against this date instead of the clock.
     ...(o.at === undefined ? [] : [`  val-override-date: "${formatRrsigTime(o.at)}"`]),
-    ...selfAndAncestors(o.origin).map((name) => `  local-zone: ${quote(name)} nodefault`),
+    ...[...localZones].map((name) => `  local-zone: ${quote(name)} nodefault`),
     'remote-control:',
     '  control-enable: no',
-    'stub-zone:',
-    `  name: ${quote(absolute(o.origin))}`,
-    `  stub-addr: 127.0.0.1@${o.authPort}`,
+    ...[...zones].flatMap(([zone, ports]) => [
+      'stub-zone:',
+      `  name: ${quote(zone)}`,
+      ...ports.map((p) => `  stub-addr: 127.0.0.1@${p}`),
+    ]),
     '',
   ].join('\n');
 }
 
-/** Starts unbound as a validating resolver for `origin`, stubbed to the authoritative server. */
+/** Starts unbound as a validating resolver, with a stub-zone to loopback for each zone of `stubs`. */
 export async function startUnbound(options: ResolverOptions): Promise<Resolver> {
+  if (options.stubs.length === 0) throw new Error('interop: startUnbound needs at least one stub zone');
   const dir = mkdtempSync(join(tmpdir(), 'signet-unbound-'));
   const confPath = join(dir, 'unbound.conf');
   const anchorPath = join(dir, 'anchor.txt');
   let at: number | undefined = options.at;
-  writeFileSync(anchorPath, options.trustAnchor.endsWith('\n') ? options.trustAnchor : `${options.trustAnchor}\n`);
+  writeFileSync(anchorPath, `${options.trustAnchor.trimEnd()}\n`);
 
   const start = (port: number): Promise<ManagedProcess> => {
-    writeFileSync(confPath, unboundConfig(dir, port, { origin: options.origin, authPort: options.authPort, at }));
+    writeFileSync(confPath, unboundConfig(dir, port, { stubs: options.stubs, at }));
     return ManagedProcess.start('unbound', ['-d', '-c', confPath], dir);
   };
   // version.server is answered by unbound itself, so the probe leaves the cache empty.
   const readiness: Readiness = {
-    probe: (port) => query(port, 'version.server', 'TXT', { qclass: 'CH', recurse: true, dnssec: false, tcp: true, timeoutSeconds: 1 }),
-    accept: (r) => r.rcode === 0,
+    probe: async (port) => {
+      const r = await query(port, 'version.server', 'TXT', { qclass: 'CH', recurse: true, dnssec: false, tcp: true, timeoutSeconds: 1 });
+      return r.rcode === 0 ? null : r.rcodeName;
+    },
     fatal: null, // unbound exits on a bad config or trust anchor file
   };
   const fileLogs = (): string =>
     `--- ${confPath}\n${readIfExists(confPath)}--- ${anchorPath}\n${readIfExists(anchorPath)}`;
 
-  let current: Launch;
-  try {
-    current = await launch('unbound', null, start, readiness, fileLogs);
-  } catch (e) {
-    rmSync(dir, { recursive: true, force: true });
-    throw e;
-  }
-  const port = current.port;
-  let stopped = false;
-
+  const server = await supervise('unbound', dir, start, readiness, fileLogs);
   return {
-    port,
+    port: server.port,
     dir,
-    async restart(changes = {}): Promise<void> {
-      await current.proc.stop();
-      if (changes.at !== undefined) at = changes.at ?? undefined;
-      if (changes.trustAnchor !== undefined) writeFileSync(anchorPath, `${changes.trustAnchor.trimEnd()}\n`);
-      current = await launch('unbound (restart)', port, start, readiness, fileLogs);
-    },
-    async stop(): Promise<void> {
-      if (stopped) return;
-      stopped = true;
-      await current.proc.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-    log: () => `$ ${current.proc.command}\n${current.proc.log}${fileLogs()}`,
+    restart: (changes = {}) =>
+      server.restart(() => {
+        if (changes.at !== undefined) at = changes.at ?? undefined;
+        if (changes.trustAnchor !== undefined) writeFileSync(anchorPath, `${changes.trustAnchor.trimEnd()}\n`);
+      }),
+    stop: () => server.stop(),
+    log: () => server.log(),
   };
 }

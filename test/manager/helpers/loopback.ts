@@ -5,16 +5,15 @@
  *   (dnssec-policy, a CSK), accepting DNS UPDATE signed with a TSIG key;
  * - a secondary `named` that copies the zone by AXFR only when told to
  *   (`rndc retransfer`): the primary sends no NOTIFY and the SOA refresh is a
- *   day, so the secondary lags the primary until the test lets it catch up;
- * - unbound validating with the parent's DNSKEY as trust anchor, with stub
- *   zones for the parent (both servers) and for the child (its NSD), and the
- *   validation date set to the test's --now (val-override-date).
+ *   day, so the secondary lags the primary until the test lets it catch up.
+ *
+ * The child's NSD and the validating unbound come from the interop harness
+ * (test/helpers/interop/servers.ts); `trustAnchor` is what unbound needs.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatRrsigTime } from '../../../src/core/time.ts';
 import { execTool } from '../../helpers/interop/exec.ts';
 import { findFreePort } from '../../helpers/interop/ports.ts';
 import { ManagedProcess } from '../../helpers/interop/process.ts';
@@ -137,84 +136,4 @@ zone "example." { type secondary; primaries { 127.0.0.1 port ${p1}; }; file "exa
     rmSync(dir, { recursive: true, force: true });
     throw e;
   }
-}
-
-export interface ChainResolver {
-  port: number;
-  /** Restart with an empty cache, validating as if the clock read `at`. */
-  restart(at: number): Promise<void>;
-  stop(): Promise<void>;
-  log(): string;
-}
-
-/** Every IPv4 block but 127/8: unbound must never leave the machine. */
-const NON_LOOPBACK_V4 = ['0.0.0.0/2', '64.0.0.0/3', '96.0.0.0/4', '112.0.0.0/5', '120.0.0.0/6', '124.0.0.0/7', '126.0.0.0/8', '128.0.0.0/1'];
-
-export async function startChainResolver(o: { parentPorts: number[]; child: string; childPort: number; trustAnchor: string; at: number }): Promise<ChainResolver> {
-  const dir = mkdtempSync(join(tmpdir(), 'signet-unbound-chain-'));
-  const port = await findFreePort();
-  writeFileSync(join(dir, 'anchor.txt'), `${o.trustAnchor}\n`);
-  const config = (at: number) => [
-    'server:',
-    `  interface: 127.0.0.1@${port}`,
-    `  port: ${port}`,
-    '  do-ip6: no',
-    '  num-threads: 1',
-    '  so-reuseport: no',
-    '  outgoing-range: 64',
-    '  outgoing-port-avoid: 0-32767',
-    '  username: ""',
-    '  chroot: ""',
-    `  directory: "${dir}"`,
-    '  pidfile: ""',
-    '  use-syslog: no',
-    '  logfile: ""',
-    '  verbosity: 1',
-    '  val-log-level: 2',
-    '  access-control: 127.0.0.0/8 allow',
-    '  do-not-query-localhost: no',
-    ...NON_LOOPBACK_V4.map((n) => `  do-not-query-address: ${n}`),
-    '  module-config: "validator iterator"',
-    `  trust-anchor-file: "${join(dir, 'anchor.txt')}"`,
-    '  trust-anchor-signaling: no',
-    '  root-key-sentinel: no',
-    '  harden-dnssec-stripped: yes',
-    '  qname-minimisation: no',
-    '  prefetch: no',
-    `  val-override-date: "${formatRrsigTime(at)}"`,
-    '  local-zone: "example." nodefault',
-    'remote-control:',
-    '  control-enable: no',
-    'stub-zone:',
-    '  name: "example."',
-    ...o.parentPorts.map((p) => `  stub-addr: 127.0.0.1@${p}`),
-    'stub-zone:',
-    `  name: "${o.child}"`,
-    `  stub-addr: 127.0.0.1@${o.childPort}`,
-    '',
-  ].join('\n');
-  let proc: ManagedProcess | null = null;
-  const log = () => `${proc ? `$ ${proc.command}\n${proc.log}` : ''}--- unbound.conf\n${readFileSync(join(dir, 'unbound.conf'), 'utf8')}`;
-  const start = async (at: number) => {
-    writeFileSync(join(dir, 'unbound.conf'), config(at));
-    proc = await ManagedProcess.start('unbound', ['-d', '-c', join(dir, 'unbound.conf')], dir);
-    await until('unbound answering', async () => {
-      const r = await query(port, 'version.server', 'TXT', { qclass: 'CH', recurse: true, dnssec: false, tcp: true, timeoutSeconds: 1 });
-      return r.rcode === 0 ? true : null;
-    }, log);
-  };
-  await start(o.at);
-  return {
-    port,
-    async restart(at: number) {
-      await proc?.stop();
-      // The same port: wait for the old process's socket to go.
-      await start(at);
-    },
-    async stop() {
-      await proc?.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-    log,
-  };
 }
