@@ -54,12 +54,7 @@ export function checkNsec3Chain(z: ZoneStructure, findings: FindingCollector): v
   const origin = z.origin;
   const params = chainParameters(z, findings);
   if (params === null) return;
-  if (params.hashAlgorithm !== NSEC3_HASH_SHA1) {
-    findings.add('UNSUPPORTED_NSEC3_ALGORITHM', 'warning', origin, RRType.NSEC3PARAM,
-      `NSEC3 hash algorithm ${params.hashAlgorithm} is unknown to validators, which treat the zone as unsigned: use hash algorithm 1 (SHA-1)`);
-    return;
-  }
-  adviseParameters(origin, params, findings);
+  if (!adviseParameters(origin, params, findings)) return;
 
   // The records of the chain, checked one by one.
   const records: Record3[] = [];
@@ -140,8 +135,19 @@ function chainParameters(z: ZoneStructure, findings: FindingCollector): Nsec3Par
   return null;
 }
 
-/** RFC 9276 §3.1: iterations 0 and no salt. */
-function adviseParameters(origin: Name, p: Nsec3ParamData, findings: FindingCollector): void {
+/**
+ * The chain's parameters as validators see them (also judged live, on each
+ * server's NSEC3PARAM, by src/check/nsec3param.ts). False when the hash
+ * algorithm is not SHA-1 (RFC 5155 §11, the one defined): validators treat
+ * the zone as unsigned and nothing can be hashed to check the chain; else
+ * RFC 9276 §3.1: iterations 0 and no salt.
+ */
+export function adviseParameters(origin: Name, p: Nsec3ParamData, findings: FindingCollector): boolean {
+  if (p.hashAlgorithm !== NSEC3_HASH_SHA1) {
+    findings.add('UNSUPPORTED_NSEC3_ALGORITHM', 'warning', origin, RRType.NSEC3PARAM,
+      `NSEC3 hash algorithm ${p.hashAlgorithm} is unknown to validators, which treat the zone as unsigned: use hash algorithm 1 (SHA-1)`);
+    return false;
+  }
   if (p.iterations > 0) {
     const risk = p.iterations > ITERATIONS_RESOLVERS_REJECT ? ', and many validators treat so many as insecure or fail' : '';
     findings.add('NONZERO_NSEC3_ITERATION_COUNT', 'warning', origin, RRType.NSEC3PARAM,
@@ -152,6 +158,7 @@ function adviseParameters(origin: Name, p: Nsec3ParamData, findings: FindingColl
     findings.add('NONEMPTY_NSEC3_SALT', 'warning', origin, RRType.NSEC3PARAM,
       `NSEC3 uses a salt (${toHex(p.salt)}), which adds no protection: re-sign with nsec3-salt - (RFC 9276)`, { salt: toHex(p.salt) });
   }
+  return true;
 }
 
 function readRecord(set: SignedSetInput, origin: Name, params: Nsec3ParamData, findings: FindingCollector): Record3 | null {
