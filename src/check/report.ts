@@ -12,7 +12,8 @@
  */
 import { formatDuration, formatIso } from '../core/time.ts';
 import { decodeNsec3Param } from '../zone/dnssec-rdata.ts';
-import { statusName } from '../verify/report.ts';
+import { EXIT_UNKNOWN } from '../verify/finding.ts';
+import { prometheusLabel, statusName } from '../verify/report.ts';
 import { computeKeyTag } from '../signer/keytag.ts';
 import type { CheckResult } from './check-zone.ts';
 import type { ChildServerReport } from './child.ts';
@@ -113,9 +114,12 @@ export function renderCheckJson(r: CheckResult): string {
   return JSON.stringify(toCheckJson(r), null, 2) + '\n';
 }
 
-/** Prometheus label value escaping (exposition format: backslash, double quote, newline). */
-function label(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+const STATUS_METRIC = 'signet_check_status';
+const STATUS_HELP = 'Result of the last live check: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.';
+
+/** The textfile-collector file when the check could not run: status UNKNOWN (3) alone. */
+export function renderCheckUnknownPrometheus(zone: string): string {
+  return `# HELP ${STATUS_METRIC} ${STATUS_HELP}\n# TYPE ${STATUS_METRIC} gauge\n${STATUS_METRIC}{zone="${prometheusLabel(zone)}"} ${EXIT_UNKNOWN}\n`;
 }
 
 /**
@@ -124,9 +128,9 @@ function label(value: string): string {
  * many servers of the parent and of the zone answered.
  */
 export function renderCheckPrometheus(r: CheckResult): string {
-  const z = `zone="${label(r.zone.toString())}"`;
+  const z = `zone="${prometheusLabel(r.zone.toString())}"`;
   const metrics: [string, string, string[]][] = [
-    ['signet_check_status', 'Result of the last live check: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.', [`{${z}} ${r.status}`]],
+    [STATUS_METRIC, STATUS_HELP, [`{${z}} ${r.status}`]],
     ['signet_check_timestamp_seconds', 'Unix time of the last live check of the zone.', [`{${z}} ${r.now}`]],
     ['signet_check_signature_horizon_seconds', 'Seconds until the earliest RRSIG served for the zone apex expires (negative once expired).',
       r.horizon === null ? [] : [`{${z}} ${r.horizon - r.now}`]],

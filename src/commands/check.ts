@@ -13,22 +13,22 @@ import type { Command } from 'commander';
 import { checkZone } from '../check/check-zone.ts';
 import type { CheckResult } from '../check/check-zone.ts';
 import type { CheckServer } from '../check/probe.ts';
-import { renderCheckJson, renderCheckPrometheus, renderCheckText } from '../check/report.ts';
+import { renderCheckJson, renderCheckPrometheus, renderCheckText, renderCheckUnknownPrometheus } from '../check/report.ts';
 import { firstNameserver } from '../check/resolv-conf.ts';
 import { SignetError } from '../core/errors.ts';
-import { parseDuration } from '../core/time.ts';
 import { parseServerAddress } from '../dns/address.ts';
 import type { ServerAddress } from '../dns/address.ts';
 import { DnsClient } from '../dns/client.ts';
 import type { DnsQuerier } from '../dns/client.ts';
-import { EXIT_UNKNOWN } from '../verify/finding.ts';
 import { DEFAULT_CRIT_SECONDS, DEFAULT_WARN_SECONDS } from '../verify/verify-zone.ts';
 import { Name } from '../zone/name.ts';
 import type { CommandContext } from './context.ts';
 import { ExitStatus } from './exit-status.ts';
-import { monitoringUsageError, parseDurationOption, parseReportFormat } from './monitoring-options.ts';
+import { collectRepeated, monitoringUsageError, parseDurationOption, parseReportFormat } from './monitoring-options.ts';
+import type { ReportFormat } from './monitoring-options.ts';
+import { reportCouldNotRun } from './monitoring-unknown.ts';
 
-export type CheckFormat = 'text' | 'json' | 'prometheus';
+export type CheckFormat = ReportFormat;
 
 export interface CheckCommandOptions {
   server?: string[];
@@ -147,26 +147,14 @@ export async function runCheck(domain: string, opts: CheckCommandOptions, ctx: C
     return result.status;
   } catch (e) {
     if (!(e instanceof SignetError)) throw e;
-    ctx.io.stderr(`signet: error: ${e.describe()}\n`);
-    if (format === 'json') {
-      ctx.outJson({ zone: zoneLabel, status: 'UNKNOWN', exitCode: EXIT_UNKNOWN, error: { code: e.code, message: e.describe() } });
-    } else if (format === 'prometheus') {
-      ctx.io.stdout(`# HELP signet_check_status Result of the last live check: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n# TYPE signet_check_status gauge\nsignet_check_status{zone="${zoneLabel.replace(/[\\"\n]/g, '_')}"} ${EXIT_UNKNOWN}\n`);
-    } else {
-      ctx.io.stdout(`UNKNOWN ${zoneLabel}: ${e.describe()}\n`);
-    }
-    return EXIT_UNKNOWN;
+    return reportCouldNotRun(ctx, format, zoneLabel, e, renderCheckUnknownPrometheus);
   }
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }
 
 export function registerCheckCommand(program: Command, context: () => CommandContext, deps: CheckDependencies = {}): void {
   program.command('check').argument('<domain>', 'the zone to check (its apex)')
-    .option('--server <addr>', 'a server of the zone, ADDR[:PORT] (repeatable); default: the NS set, through the resolver', collect, [])
-    .option('--parent-server <addr>', 'a server of the parent zone, ADDR[:PORT] (repeatable); default: found through the resolver', collect, [])
+    .option('--server <addr>', 'a server of the zone, ADDR[:PORT] (repeatable); default: the NS set, through the resolver', collectRepeated, [])
+    .option('--parent-server <addr>', 'a server of the parent zone, ADDR[:PORT] (repeatable); default: found through the resolver', collectRepeated, [])
     .option('--resolver <addr>', 'recursive resolver used to find servers not given, ADDR[:PORT] (default: the first nameserver of /etc/resolv.conf)')
     .option('--port <port>', 'port of the servers found through the resolver (default 53)')
     .option('-4, --ipv4', 'ask only the IPv4 addresses of servers found through the resolver')

@@ -30,3 +30,8 @@ export function parseDurationOption(option: string, text: string | undefined, fa
     throw monitoringUsageError(code, `${option}: ${(e as Error).message}`);
   }
 }
+
+/** commander's collector for a repeatable option (`--server A --server B`). */
+export function collectRepeated(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}

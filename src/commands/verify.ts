@@ -9,18 +9,18 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { SignetError } from '../core/errors.ts';
-import { parseDuration } from '../core/time.ts';
 import type { TrustAnchors } from '../verify/anchors.ts';
-import { EXIT_UNKNOWN } from '../verify/finding.ts';
 import { readSignedZoneFile, readTrustAnchors } from '../verify/read.ts';
 import { renderJson, renderPrometheus, renderText } from '../verify/report.ts';
 import { DEFAULT_CRIT_SECONDS, DEFAULT_WARN_SECONDS, verifySignedZone } from '../verify/verify-zone.ts';
 import { Name } from '../zone/name.ts';
 import type { CommandContext } from './context.ts';
 import { ExitStatus } from './exit-status.ts';
-import { monitoringUsageError, parseDurationOption, parseReportFormat } from './monitoring-options.ts';
+import { collectRepeated, monitoringUsageError, parseDurationOption, parseReportFormat } from './monitoring-options.ts';
+import type { ReportFormat } from './monitoring-options.ts';
+import { reportCouldNotRun } from './monitoring-unknown.ts';
 
-export type VerifyFormat = 'text' | 'json' | 'prometheus';
+export type VerifyFormat = ReportFormat;
 
 export interface VerifyCommandOptions {
   origin?: string;
@@ -78,26 +78,14 @@ export async function runVerify(file: string, opts: VerifyCommandOptions, ctx: C
     return result.status;
   } catch (e) {
     if (!(e instanceof SignetError)) throw e;
-    ctx.io.stderr(`signet: error: ${e.describe()}\n`);
-    if (format === 'json') {
-      ctx.outJson({ zone: zoneLabel, status: 'UNKNOWN', exitCode: EXIT_UNKNOWN, error: { code: e.code, message: e.describe() } });
-    } else if (format === 'prometheus') {
-      ctx.io.stdout(renderPrometheus([{ zone: zoneLabel, result: null, now: ctx.now }]));
-    } else {
-      ctx.io.stdout(`UNKNOWN ${zoneLabel}: ${e.describe()}\n`);
-    }
-    return EXIT_UNKNOWN;
+    return reportCouldNotRun(ctx, format, zoneLabel, e, (zone) => renderPrometheus([{ zone, result: null, now: ctx.now }]));
   }
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }
 
 export function registerVerifyCommand(program: Command, context: () => CommandContext): void {
   program.command('verify').argument('<file>', 'signed zone file')
     .option('--origin <name>', 'the zone apex (default: the owner of the SOA in the file)')
-    .option('--anchor <file>', 'DS or DNSKEY records the parent holds (repeatable); default: the SEP keys stand in', collect, [])
+    .option('--anchor <file>', 'DS or DNSKEY records the parent holds (repeatable); default: the SEP keys stand in', collectRepeated, [])
     .option('--warn <duration>', 'WARNING when the earliest signature expires within this (default 5d, the default signature-refresh)')
     .option('--crit <duration>', 'CRITICAL when the earliest signature expires within this (default 2d)')
     .option('--format <format>', 'text, json or prometheus (node_exporter textfile collector)')

@@ -87,8 +87,8 @@ export interface PrometheusZone {
   readonly rollover?: { readonly kind: string; readonly step: string } | null;
 }
 
-/** Prometheus label value escaping (exposition format: backslash, double quote, newline). */
-function label(value: string): string {
+/** Prometheus label value escaping (exposition format: backslash, double quote, newline); check's report uses it too. */
+export function prometheusLabel(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }
 
@@ -113,7 +113,7 @@ export function renderPrometheus(zones: readonly PrometheusZone[]): string {
   const checked = metric('signet_zone_verify_timestamp_seconds', 'Unix time of the last verification of the zone.');
   const rollover = metric('signet_zone_rollover_step', 'The step the rollover in progress is at (1 for the current step), by rollover kind.');
   for (const z of zones) {
-    const zl = `zone="${label(z.zone)}"`;
+    const zl = `zone="${prometheusLabel(z.zone)}"`;
     const r = z.result;
     status.samples.push(`{${zl}} ${r === null ? EXIT_UNKNOWN : r.status}`);
     checked.samples.push(`{${zl}} ${z.now}`);
@@ -126,7 +126,7 @@ export function renderPrometheus(zones: readonly PrometheusZone[]): string {
         findings.samples.push(`{${zl},severity="${severity}"} ${r.stats.findings[severity]}`);
       }
     }
-    if (z.rollover) rollover.samples.push(`{${zl},kind="${label(z.rollover.kind)}",step="${label(z.rollover.step)}"} 1`);
+    if (z.rollover) rollover.samples.push(`{${zl},kind="${prometheusLabel(z.rollover.kind)}",step="${prometheusLabel(z.rollover.step)}"} 1`);
   }
   let out = '';
   for (const m of [horizon, expiration, findings, status, checked, rollover]) {
