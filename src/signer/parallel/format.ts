@@ -17,6 +17,8 @@ const DOT = 0x2e;
 const BACKSLASH = 0x5c;
 
 const HEX_UPPER = Buffer.from('0123456789ABCDEF', 'latin1');
+const HEX_LOWER = Buffer.from('0123456789abcdef', 'latin1');
+const MAPPED_PREFIX = Buffer.from('::ffff:', 'latin1');
 const BASE32HEX = Buffer.from('0123456789abcdefghijklmnopqrstuv', 'latin1');
 const BASE64 = Buffer.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', 'latin1');
 
@@ -212,6 +214,79 @@ export class TextBuffer {
     if (bits > 0) this.buf[this.pos++] = BASE32HEX[(value << (5 - bits)) & 31]!;
   }
 
+  /** A quoted character-string as rdata/text.ts formatCharString prints it: `"` and `\` escaped, other non-printables as \DDD. */
+  private quoted(b: Uint8Array, start: number, end: number): void {
+    this.ensure((end - start) * 4 + 2);
+    const out = this.buf;
+    let o = this.pos;
+    out[o++] = 0x22;
+    for (let i = start; i < end; i++) {
+      const c = b[i]!;
+      if (c === 0x22 || c === BACKSLASH) {
+        out[o++] = BACKSLASH;
+        out[o++] = c;
+      } else if (c < 0x20 || c > 0x7e) {
+        out[o++] = BACKSLASH;
+        out[o++] = 0x30 + Math.floor(c / 100);
+        out[o++] = 0x30 + (Math.floor(c / 10) % 10);
+        out[o++] = 0x30 + (c % 10);
+      } else {
+        out[o++] = c;
+      }
+    }
+    out[o++] = 0x22;
+    this.pos = o;
+  }
+
+  private hexGroup(g: number): void {
+    let started = false;
+    for (let shift = 12; shift >= 0; shift -= 4) {
+      const d = (g >>> shift) & 15;
+      if (d === 0 && !started && shift > 0) continue;
+      started = true;
+      this.buf[this.pos++] = HEX_LOWER[d]!;
+    }
+  }
+
+  /** An IPv6 address as rdata/ip.ts formatIPv6 prints it (RFC 5952). */
+  private ipv6(b: Uint8Array, at: number): void {
+    this.ensure(45);
+    // RFC 5952 §5: IPv4-mapped addresses in mixed notation.
+    let mapped = b[at + 10] === 0xff && b[at + 11] === 0xff;
+    for (let i = 0; i < 10 && mapped; i++) if (b[at + i] !== 0) mapped = false;
+    if (mapped) {
+      for (const c of MAPPED_PREFIX) this.buf[this.pos++] = c;
+      this.uint(b[at + 12]!);
+      this.byte(DOT);
+      this.uint(b[at + 13]!);
+      this.byte(DOT);
+      this.uint(b[at + 14]!);
+      this.byte(DOT);
+      this.uint(b[at + 15]!);
+      return;
+    }
+    // The longest run of zero groups, at least two long (the first of equal runs), becomes `::`.
+    let bestStart = -1;
+    let bestLen = 1;
+    for (let i = 0; i < 8;) {
+      if (((b[at + i * 2]! << 8) | b[at + i * 2 + 1]!) !== 0) { i++; continue; }
+      let j = i;
+      while (j < 8 && ((b[at + j * 2]! << 8) | b[at + j * 2 + 1]!) === 0) j++;
+      if (j - i > bestLen) { bestStart = i; bestLen = j - i; }
+      i = j;
+    }
+    for (let i = 0; i < 8; i++) {
+      if (i === bestStart) {
+        this.buf[this.pos++] = 0x3a;
+        this.buf[this.pos++] = 0x3a;
+        i += bestLen - 1;
+        continue;
+      }
+      if (i > 0 && i !== bestStart + bestLen) this.buf[this.pos++] = 0x3a;
+      this.hexGroup((b[at + i * 2]! << 8) | b[at + i * 2 + 1]!);
+    }
+  }
+
   /**
    * RRSIG time as YYYYMMDDHHmmSS (RFC 4034 §3.2), as core/time.ts
    * formatRrsigTime prints it, from the 32-bit field value. The civil date
@@ -302,6 +377,23 @@ export class TextBuffer {
         this.byte(DOT);
         this.uint(b[start + 3]!);
         return true;
+      case RRType.AAAA:
+        if (end - start !== 16) throw NOT_FAST;
+        this.ipv6(b, start);
+        return true;
+      case RRType.TXT: case RRType.SPF: {
+        // RFC 1035 §3.3.14: one or more <character-string>s, each quoted, separated by a space.
+        if (end === start) throw NOT_FAST;
+        let p = start;
+        while (p < end) {
+          const len = b[p]!;
+          if (p + 1 + len > end) throw NOT_FAST;
+          if (p !== start) this.byte(SPACE);
+          this.quoted(b, p + 1, p + 1 + len);
+          p += 1 + len;
+        }
+        return true;
+      }
       case RRType.NS: case RRType.CNAME: case RRType.PTR: case RRType.DNAME:
         if (this.name(b, start, end) !== end) throw NOT_FAST;
         return true;
