@@ -10,11 +10,11 @@ import type { UnixSeconds } from '../core/time.ts';
 import { checkTrustAnchors } from '../verify/anchors.ts';
 import { FindingCollector } from '../verify/finding.ts';
 import type { Finding } from '../verify/finding.ts';
-import { buildKeySet, describeAlgorithm } from '../verify/keys.ts';
+import { buildKeySet } from '../verify/keys.ts';
 import type { ZoneKey } from '../verify/keys.ts';
 import { SignatureChecker } from '../verify/signatures.ts';
 import type { Name } from '../zone/name.ts';
-import { RRType, typeToString } from '../zone/types.ts';
+import { RRType } from '../zone/types.ts';
 import type { ChildServerReport } from './child.ts';
 import type { CheckFindings } from './finding.ts';
 import type { DsSet } from './parent.ts';
@@ -75,7 +75,8 @@ export function validateServer(zone: Name, now: UnixSeconds, child: ChildServerR
   if (child.soa !== null) checker.check(child.soa, true);
   if (child.nsec3param !== null) checker.check(child.nsec3param, true);
   // An unsigned SOA is its own finding (MISSING_RRSIG); judging its algorithms would only repeat it.
-  if (soaSigned) judgeAlgorithms(zone, checker, keys.algorithms, keys.keys, collector);
+  // RFC 4035 §2.2: each RRset is signed with every algorithm of the DNSKEY RRset (as verify judges a whole file).
+  if (soaSigned) checker.judgeAlgorithms('the SOA');
   // The signatures' own findings first: an expired DNSKEY signature is why no DS leads anywhere, not the other way round.
   mergeAll(collector, findings, here);
   for (const a of anchorFindings) mergeAll(a.anchors, findings, a.servers);
@@ -84,21 +85,4 @@ export function validateServer(zone: Name, now: UnixSeconds, child: ChildServerR
     earliest: checker.earliest === Infinity ? null : checker.earliest,
     earliestType: checker.earliestOwner === null ? null : checker.earliestType,
   };
-}
-
-/** RFC 4035 §2.2: each RRset is signed with every algorithm of the DNSKEY RRset (as verify-zone.ts judges a whole file). */
-function judgeAlgorithms(zone: Name, checker: SignatureChecker, algorithms: readonly number[], keys: readonly ZoneKey[], collector: FindingCollector): void {
-  for (const algorithm of algorithms) {
-    if (checker.coverage.get(algorithm) !== 0) continue;
-    const tags = keys.filter((k) => k.zoneKey && k.algorithm === algorithm).map((k) => k.keyTag).join(', ');
-    collector.add('ALGORITHM_MISMATCH', 'critical', zone, RRType.DNSKEY,
-      `the DNSKEY RRset has algorithm ${describeAlgorithm(algorithm)} (key ${tags}) but the SOA is not signed with it, which validators may reject (RFC 4035 §2.2, RFC 6781 §4.1.4): sign the zone with that algorithm too, or remove its keys`,
-      { algorithm });
-  }
-  for (const m of checker.missing) {
-    if (checker.coverage.get(m.algorithm) === 0) continue;
-    collector.add('MISSING_RRSIG_FOR_ALG_DNSKEY', 'critical', m.owner, m.type,
-      `${m.owner.toString()} ${typeToString(m.type)} has no RRSIG of algorithm ${describeAlgorithm(m.algorithm)}, which the DNSKEY RRset has: re-sign the zone with every algorithm`,
-      { algorithm: m.algorithm });
-  }
 }

@@ -109,6 +109,31 @@ export class SignatureChecker {
     }
   }
 
+  /**
+   * RFC 4035 §2.2, once every RRset to judge has been checked: every RRset
+   * carries an RRSIG of each algorithm in the DNSKEY RRset. An algorithm that
+   * signs none of them (at most the apex key sets: a KSK of a new algorithm
+   * without its ZSK, or a key published before its signatures, against
+   * RFC 6781 §4.1.4) is one finding for the zone; an algorithm some RRsets
+   * lack is one finding per RRset. `data` says what was checked, for the
+   * message: "the zone's data" (verify), "the SOA" (the live check).
+   */
+  judgeAlgorithms(data: string): void {
+    for (const algorithm of this.keys.algorithms) {
+      if (this.coverage.get(algorithm) !== 0) continue;
+      const tags = this.keys.keys.filter((k) => k.zoneKey && k.algorithm === algorithm).map((k) => k.keyTag).join(', ');
+      this.findings.add('ALGORITHM_MISMATCH', 'critical', this.origin, RRType.DNSKEY,
+        `the DNSKEY RRset has a key of algorithm ${describeAlgorithm(algorithm)} (tag ${tags}) but ${data} is not signed with that algorithm, which validators may reject (RFC 4035 §2.2, RFC 6781 §4.1.4): sign the zone with that algorithm too, or remove its keys`,
+        { algorithm });
+    }
+    for (const m of this.missing) {
+      if (this.coverage.get(m.algorithm) === 0) continue;
+      this.findings.add('MISSING_RRSIG_FOR_ALG_DNSKEY', 'critical', m.owner, m.type,
+        `${m.owner.toString()} ${typeToString(m.type)} has no RRSIG of algorithm ${describeAlgorithm(m.algorithm)}, which the DNSKEY RRset has: re-sign the zone with every algorithm`,
+        { algorithm: m.algorithm });
+    }
+  }
+
   private checkOne(set: SignedSetInput, rdata: Uint8Array, sigTtl: number | undefined, crypto: boolean, signers: ZoneKey[] | undefined): void {
     const rrset = set.rrset;
     const owner = rrset.owner;

@@ -28,7 +28,7 @@ import type { Finding, SeverityCounts } from './finding.ts';
 import { compareSets, groupSignedRecords } from './input.ts';
 import type { GroupedZone, SignedSetInput, VerifiableZone } from './input.ts';
 import { describeAlgorithm } from './keys.ts';
-import type { KeySet, ZoneKey } from './keys.ts';
+import type { ZoneKey } from './keys.ts';
 import { SignatureChecker } from './signatures.ts';
 import { judgeHorizon } from './horizon.ts';
 import { buildStructure } from './structure.ts';
@@ -149,7 +149,7 @@ function run(input: VerifiableZone, options: VerifyOptions, withHorizon: boolean
   if (apex === null) return empty();
   const { keys, checker, ksks } = apex;
   const signers = signaturePass(structure, sets, checker, sample, findings);
-  judgeAlgorithms(origin, checker, keys, findings);
+  judgeAlgorithms(origin, checker, findings);
   for (const o of (grouped.orphans ?? []).slice(0, 200)) {
     findings.add('RRSIG_WITHOUT_RRSET', 'warning', o.owner, o.typeCovered,
       `an RRSIG covers ${o.owner.toString()} ${typeToString(o.typeCovered)}, which has no records: remove the stale signature`);
@@ -234,26 +234,11 @@ function signaturePass(z: ZoneStructure, sets: readonly SignedSetInput[], checke
 
 /**
  * RFC 4035 §2.2: every RRset carries an RRSIG of each algorithm in the
- * DNSKEY RRset. An algorithm that signs none of the zone's data (at most the
- * apex key sets: a KSK of a new algorithm without its ZSK, or a key
- * published before its signatures, against RFC 6781 §4.1.4) is one finding
- * for the zone; an algorithm some RRsets lack is one finding per RRset.
+ * DNSKEY RRset (SignatureChecker.judgeAlgorithms); and RRSIGs of an
+ * algorithm the DNSKEY RRset lacks are noted.
  */
-function judgeAlgorithms(origin: Name, checker: SignatureChecker, keys: KeySet, findings: FindingCollector): void {
-  for (const algorithm of keys.algorithms) {
-    if (checker.coverage.get(algorithm) === 0) {
-      const tags = keys.keys.filter((k) => k.zoneKey && k.algorithm === algorithm).map((k) => k.keyTag).join(', ');
-      findings.add('ALGORITHM_MISMATCH', 'critical', origin, RRType.DNSKEY,
-        `the DNSKEY RRset has a key of algorithm ${describeAlgorithm(algorithm)} (tag ${tags}) but the zone's data is not signed with that algorithm, which validators may reject (RFC 4035 §2.2, RFC 6781 §4.1.4): sign the zone with that algorithm too, or remove its keys`,
-        { algorithm });
-    }
-  }
-  for (const m of checker.missing) {
-    if (checker.coverage.get(m.algorithm) === 0) continue;
-    findings.add('MISSING_RRSIG_FOR_ALG_DNSKEY', 'critical', m.owner, m.type,
-      `${m.owner.toString()} ${typeToString(m.type)} has no RRSIG of algorithm ${describeAlgorithm(m.algorithm)}, which the DNSKEY RRset has: re-sign the zone with every algorithm`,
-      { algorithm: m.algorithm });
-  }
+function judgeAlgorithms(origin: Name, checker: SignatureChecker, findings: FindingCollector): void {
+  checker.judgeAlgorithms("the zone's data");
   for (const [algorithm, count] of checker.foreignAlgorithms) {
     // RFC 6781 §4.1.4: signatures of a new algorithm come before its DNSKEY in an algorithm rollover; harmless.
     findings.add('RRSIG_NO_MATCHING_DNSKEY', 'info', origin, RRType.DNSKEY,
