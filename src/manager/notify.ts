@@ -14,7 +14,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { formatIso } from '../core/time.ts';
 import type { UnixSeconds } from '../core/time.ts';
-import { describeShellFailure, runShell } from './tick-shell.ts';
+import { describeShellFailure, runShell } from '../core/shell.ts';
 
 /** The event kinds that are sent to the notify target. */
 export const NOTIFY_EVENT_KINDS: readonly string[] = [

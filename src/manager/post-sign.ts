@@ -7,7 +7,7 @@ import { SignetError } from '../core/errors.ts';
 import type { UnixSeconds } from '../core/time.ts';
 import type { StateDb } from '../keystore/state-db.ts';
 import type { ZoneRow } from '../keystore/types.ts';
-import { describeShellFailure, runShell } from './tick-shell.ts';
+import { describeShellFailure, runShell } from '../core/shell.ts';
 import { zoneSetting } from './zone-config.ts';
 
 /**

@@ -9,7 +9,7 @@
  * non-zero status, a signal, the time limit) is a failure carrying the
  * program's standard error, retried on the next tick.
  */
-import { spawn } from 'node:child_process';
+import { runShell } from '../../core/shell.ts';
 import type { DsRequest, Registrar, RegistrarResult } from './registrar.ts';
 import { dnskeyLines, dsLines } from './registrar.ts';
 
@@ -22,66 +22,24 @@ export interface CommandRegistrarOptions {
   readonly env?: Readonly<Record<string, string>>;
 }
 
-/** Keep this much of each output stream for messages. */
-const MAX_CAPTURE = 16 * 1024;
-
 /** The document the program reads on standard input. */
 export function commandDocument(r: DsRequest, action: 'add' | 'remove'): string {
   return JSON.stringify({ zone: r.zone.toString(), action, ds: dsLines(r), dnskey: dnskeyLines(r) }) + '\n';
 }
 
-function capture(into: { text: string }, chunk: Buffer): void {
-  if (into.text.length < MAX_CAPTURE) into.text += chunk.toString('utf8').slice(0, MAX_CAPTURE - into.text.length);
-}
-
-function run(o: CommandRegistrarOptions, input: string, zone: string, action: 'add' | 'remove'): Promise<RegistrarResult> {
-  return new Promise((resolve) => {
-    const stdout = { text: '' };
-    const stderr = { text: '' };
-    let timedOut = false;
-    let settled = false;
-    const settle = (r: RegistrarResult): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve(r);
-    };
-    // detached: the program gets its own process group, so that the time limit kills
-    // whatever it started too (a killed shell would leave its children holding the pipes).
-    const child = spawn('/bin/sh', ['-c', o.command], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-      detached: true,
-      env: { ...process.env, SIGNET_ZONE: zone, SIGNET_ACTION: action, ...o.env },
-    });
-    const limit = o.timeoutMs ?? 120_000;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      try {
-        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        child.kill('SIGKILL');
-      }
-      const err = stderr.text.trim();
-      settle({ status: 'failed', code: 'ERR_REGISTRAR_COMMAND_TIMEOUT', retry: true, message: `registrar command killed after ${limit} ms${err ? `: ${err}` : ''}` });
-    }, limit);
-    child.stdout.on('data', (c: Buffer) => capture(stdout, c));
-    child.stderr.on('data', (c: Buffer) => capture(stderr, c));
-    // A program that exits without reading its input makes the write fail with EPIPE: its exit status decides.
-    child.stdin.on('error', () => {});
-    child.on('error', (e) => settle({ status: 'failed', code: 'ERR_REGISTRAR_COMMAND_FAILED', retry: true, message: `registrar command could not start: ${e.message}` }));
-    child.on('close', (code, signal) => {
-      const err = stderr.text.trim();
-      if (timedOut) return;
-      if (code === 0) {
-        const out = stdout.text.trim();
-        settle({ status: 'accepted', message: out === '' ? `registrar command accepted the ${action}` : out });
-      } else {
-        const how = signal ? `was killed by ${signal}` : `exited with status ${code}`;
-        settle({ status: 'failed', code: 'ERR_REGISTRAR_COMMAND_FAILED', retry: true, message: `registrar command ${how}${err ? `: ${err}` : ''}` });
-      }
-    });
-    child.stdin.end(input);
+async function run(o: CommandRegistrarOptions, input: string, zone: string, action: 'add' | 'remove'): Promise<RegistrarResult> {
+  const r = await runShell(o.command, {
+    stdin: input,
+    env: { SIGNET_ZONE: zone, SIGNET_ACTION: action, ...o.env },
+    ...(o.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }),
   });
+  if (r.ok) {
+    const out = r.stdout.trim();
+    return { status: 'accepted', message: out === '' ? `registrar command accepted the ${action}` : out };
+  }
+  const err = r.stderr.trim();
+  const code = r.timedOut ? 'ERR_REGISTRAR_COMMAND_TIMEOUT' : 'ERR_REGISTRAR_COMMAND_FAILED';
+  return { status: 'failed', code, retry: true, message: `registrar command ${r.how}${err ? `: ${err}` : ''}` };
 }
 
 export function commandRegistrar(o: CommandRegistrarOptions): Registrar {

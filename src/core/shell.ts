@@ -1,27 +1,40 @@
 /**
- * Runs an operator's command (post-sign-command, a notify command) through
- * `/bin/sh -c`, with optional standard input, extra environment and a time
- * limit. The result is a value: the caller records a failure as an event.
+ * Runs an operator's command (post-sign-command, a notify command, the
+ * `command` registrar) through `/bin/sh -c`, with optional standard input,
+ * extra environment and a time limit. The result is a value: the caller
+ * decides what a failure means (an event, a registrar failure to retry).
  */
 import { spawn } from 'node:child_process';
 
 export interface ShellResult {
   ok: boolean;
-  /** "exited with status 3", "killed after 120000 ms", "could not start: …". */
+  /** "exited with status 3", "was killed by SIGTERM", "killed after 120000 ms", "could not start: …". */
   how: string;
+  /** The time limit ran out (the command's process group was killed). */
+  timedOut: boolean;
   stdout: string;
   stderr: string;
 }
 
 const MAX_CAPTURE = 16 * 1024;
 
-export function runShell(command: string, options: { stdin?: string; env?: Record<string, string>; timeoutMs?: number; cwd?: string } = {}): Promise<ShellResult> {
+export interface ShellOptions {
+  stdin?: string;
+  /** Added to the current environment. */
+  env?: Readonly<Record<string, string>>;
+  /** Kill the command (and what it started) after this long; default 120 000 ms. */
+  timeoutMs?: number;
+  cwd?: string;
+}
+
+export function runShell(command: string, options: ShellOptions = {}): Promise<ShellResult> {
   return new Promise((resolve) => {
     const out = { stdout: '', stderr: '' };
     let settled = false;
     let timedOut = false;
     const limit = options.timeoutMs ?? 120_000;
-    // Its own process group, so that the time limit also stops what the command started.
+    // Its own process group, so that the time limit also stops what the command started
+    // (a killed shell would leave its children holding the pipes).
     const child = spawn('/bin/sh', ['-c', command], {
       stdio: ['pipe', 'pipe', 'pipe'], detached: true, cwd: options.cwd, env: { ...process.env, ...options.env },
     });
@@ -29,7 +42,7 @@ export function runShell(command: string, options: { stdin?: string; env?: Recor
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      resolve({ ok, how, stdout: out.stdout, stderr: out.stderr });
+      resolve({ ok, how, timedOut, stdout: out.stdout, stderr: out.stderr });
     };
     const timer = setTimeout(() => {
       timedOut = true;
@@ -45,7 +58,8 @@ export function runShell(command: string, options: { stdin?: string; env?: Recor
     };
     child.stdout.on('data', keep('stdout'));
     child.stderr.on('data', keep('stderr'));
-    child.stdin.on('error', () => { /* the command need not read its input */ });
+    // A command that exits without reading its input makes the write fail with EPIPE: its exit status decides.
+    child.stdin.on('error', () => {});
     child.on('error', (e) => settle(false, `could not start: ${e.message}`));
     child.on('close', (code, signal) => {
       if (timedOut) return;
