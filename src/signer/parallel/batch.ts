@@ -12,6 +12,7 @@
  *   when UNIT_REUSED: u8 count, then per RRSIG: u16 length, RRSIG RDATA
  * All integers big-endian (network order, like the RDATA they sit beside).
  *
+ * A UNIT_TEXT unit is instead: u8 flags, u32 length, text to copy.
  * In `rdata` mode (signZoneParallel) owners and RDATA are already in
  * canonical form and the result lists the RRSIG RDATAs of each signed unit:
  *   per unit with UNIT_SIGN: u8 count, then per RRSIG: u16 length, RDATA.
@@ -27,6 +28,13 @@ export const UNIT_SIGN = 1;
 export const UNIT_KSK = 2;
 /** Kept RRSIG RDATAs follow the RDATAs (text mode: printed instead of signing). */
 export const UNIT_REUSED = 4;
+
+/**
+ * Text mode only: a run of output text to copy as it is (the patching
+ * re-signer passes unchanged lines of the previous file through). Layout:
+ * u8 flags, u32 length, the octets.
+ */
+export const UNIT_TEXT = 8;
 
 /** Default batch payload: large enough to amortize a message, small enough to keep every worker busy. */
 export const BATCH_BYTES = 256 * 1024;
@@ -137,6 +145,22 @@ export class BatchWriter {
     return this.buf;
   }
 
+  /** A UNIT_TEXT unit: src[start..end) goes to the output as it is. */
+  text(src: Uint8Array, start: number, end: number): void {
+    const len = end - start;
+    this.ensure(len + 5);
+    const b = this.buf;
+    let p = this.pos;
+    b[p++] = UNIT_TEXT;
+    b[p++] = len >>> 24;
+    b[p++] = len >>> 16;
+    b[p++] = len >>> 8;
+    b[p++] = len;
+    b.set(src.subarray(start, end), p);
+    this.pos = p + len;
+    this.count++;
+  }
+
   /** The RRSIGs kept for the current unit (its flags must include UNIT_REUSED). */
   reused(rrsigs: readonly Uint8Array[]): void {
     let total = 1;
@@ -190,6 +214,14 @@ export function readUnit(b: Uint8Array, pos: number, u: UnitView): void {
   let p = pos;
   if (p + 2 > b.length) throw new SignetError('ERR_INTERNAL', 'truncated signing batch');
   u.flags = b[p++]!;
+  if (u.flags & UNIT_TEXT) {
+    const len = ((b[p]! << 24) >>> 0) + ((b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!);
+    u.rdataStart = p + 4;
+    u.rdataEnd = p + 4 + len;
+    u.end = p + 4 + len;
+    if (u.end > b.length) throw new SignetError('ERR_INTERNAL', 'truncated signing batch');
+    return;
+  }
   const ownerLength = b[p++]!;
   u.ownerStart = p;
   p += ownerLength;

@@ -104,7 +104,7 @@ const ownerScratch = new Uint8Array(256);
 const rdataScratch = new Uint8Array(260);
 
 /** The fast reader's state across a file: what parser.ts keeps in RecordBuilder and FileContext. */
-interface ReaderState {
+export interface ReaderState {
   readonly file: string;
   readonly zoneClass: number;
   origin: Name;
@@ -136,8 +136,25 @@ function directive(st: ReaderState, e: Entry): void {
   }
 }
 
-/** One entry → one record into the builder; throws GIVE_UP where the general parser must speak. */
-function record(st: ReaderState, e: Entry, builder: CompactZoneBuilder): void {
+/** One record as the fast reader gives it; `rdata` may be a view of scratch (copy it to keep it). */
+export interface FastRecord {
+  owner: Uint8Array;
+  type: number;
+  ttl: number;
+  rdata: Uint8Array;
+}
+
+/** A reader state for `origin` (as at the top of a file), for readRecord. */
+export function newReaderState(file: string, origin: Name, zoneClass: number = RRClass.IN): ReaderState {
+  return { file, zoneClass, origin, originWire: origin.wire, lastOwner: null, defaultTtl: null, lastTtl: null };
+}
+
+/**
+ * One lexer entry → one record, as parser.ts would read it; throws when the
+ * general parser must speak (any error, or anything the fast reader does
+ * not handle). Directives are not records: check for them first.
+ */
+export function readRecord(st: ReaderState, e: Entry, out: FastRecord): void {
   const tokens = e.tokens;
   let i = 0;
   let owner: Uint8Array;
@@ -187,7 +204,18 @@ function record(st: ReaderState, e: Entry, builder: CompactZoneBuilder): void {
   } else {
     st.lastTtl = ttl;
   }
-  builder.add(owner, st.zoneClass, type, ttl, rdata, e.file, e.line, tokens[0]!.column);
+  out.owner = owner;
+  out.type = type;
+  out.ttl = ttl;
+  out.rdata = rdata;
+}
+
+const fastRecord: FastRecord = { owner: new Uint8Array(0), type: 0, ttl: 0, rdata: new Uint8Array(0) };
+
+/** One entry → one record into the builder. */
+function record(st: ReaderState, e: Entry, builder: CompactZoneBuilder): void {
+  readRecord(st, e, fastRecord);
+  builder.add(fastRecord.owner, st.zoneClass, fastRecord.type, fastRecord.ttl, fastRecord.rdata, e.file, e.line, e.tokens[0]!.column);
 }
 
 function rdataOf(st: ReaderState, type: number, tokens: readonly Token[], at: number, e: Entry): Uint8Array {

@@ -11,7 +11,7 @@ import { RRType } from '../../zone/types.ts';
 import { RrsigWriter } from '../rrsig.ts';
 import type { RrsigSink } from '../rrsig.ts';
 import type { SigningKey } from '../signing-key.ts';
-import { newUnitView, readUnit, UNIT_KSK, UNIT_REUSED, UNIT_SIGN } from './batch.ts';
+import { newUnitView, readUnit, UNIT_KSK, UNIT_REUSED, UNIT_SIGN, UNIT_TEXT } from './batch.ts';
 import { TextBuffer } from './format.ts';
 import { signingKeyFromMaterial } from './keys.ts';
 import type { WorkerKeyMaterial } from './keys.ts';
@@ -116,7 +116,7 @@ export function createBatchProcessor(init: WorkerInit, direct?: { ksk: readonly 
     for (let n = 0; n < count; n++) {
       readUnit(b, pos, u);
       pos = u.end;
-      if ((u.flags & UNIT_SIGN) === 0) continue;
+      if ((u.flags & UNIT_SIGN) === 0 || (u.flags & UNIT_TEXT) !== 0) continue;
       const signers = u.flags & UNIT_KSK ? ksk : zsk;
       writer.begin(b.subarray(u.ownerStart, u.ownerEnd), rrsigLabels(b, u.ownerStart, u.ownerEnd), u.type, u.cls, u.ttl);
       let p = u.rdataStart;
@@ -141,6 +141,10 @@ export function createBatchProcessor(init: WorkerInit, direct?: { ksk: readonly 
     for (let n = 0; n < count; n++) {
       readUnit(b, pos, u);
       pos = u.end;
+      if (u.flags & UNIT_TEXT) {
+        out.bytes(b, u.rdataStart, u.rdataEnd);
+        continue;
+      }
       // Consecutive units of one owner share its presentation form.
       const ownerLength = u.ownerEnd - u.ownerStart;
       let same = lastOwner !== null && lastOwner.length === ownerLength;

@@ -1,0 +1,498 @@
+/**
+ * Re-signing an unchanged zone from its previous signed output, without
+ * reading the zone again: the previous file is copied line for line, and
+ * only the RRsets whose signatures reach the refresh horizon (and the SOA,
+ * whose serial changes) are parsed and signed again. The cost is one pass
+ * over the file, not a signing of the zone.
+ *
+ * The caller must know that nothing the output depends on has changed
+ * since the previous file was written by signet: the zone data, the keys
+ * and every signing parameter (the manager's signing fingerprint, or the
+ * input's digest). The file is checked as it is read (signet's own line
+ * format, each RRset followed by its RRSIGs, RRSIGs by exactly the keys of
+ * the RRset's role); anything else makes the function return null, and the
+ * caller signs from the zone file as usual.
+ *
+ * Which signatures stay follows reuse.ts: made by the key that signs the
+ * RRset now, valid now (inception ≤ now), and valid beyond the refresh
+ * horizon (expiration − now > refresh), compared as RFC 1982 serial
+ * numbers (RFC 4034 §3.1.5).
+ */
+import { open } from 'node:fs/promises';
+import { SignetError } from '../../core/errors.ts';
+import type { UnixSeconds } from '../../core/time.ts';
+import { AtomicFileWriter } from '../../io/atomic-write.ts';
+import type { ProgressHook } from '../../io/progress.ts';
+import { Lexer } from '../../zone/lexer.ts';
+import type { Name } from '../../zone/name.ts';
+import { RRClass, RRType, typeFromString } from '../../zone/types.ts';
+import { buildRRset } from '../../zone/canonical.ts';
+import { encodeNsec3Param } from '../../zone/dnssec-rdata.ts';
+import { NSEC3_HASH_SHA1 } from '../nsec3-hash.ts';
+import { assignKeyRoles } from '../sign-zone.ts';
+import type { DenialOptions, SignStats } from '../sign-zone.ts';
+import type { SigningKey } from '../signing-key.ts';
+import { checkValidityOptions, hashedJitterWire, signatureExpiration, signatureInception } from '../validity.ts';
+import { BATCH_BYTES, BatchWriter, UNIT_KSK, UNIT_SIGN } from './batch.ts';
+import { newReaderState, readRecord } from './fast-load.ts';
+import type { FastRecord } from './fast-load.ts';
+import type { ParallelActiveKey } from './keys.ts';
+import { defaultWorkerCount, SigningPool } from './pool.ts';
+import type { BatchResult } from './pool.ts';
+import { createBatchProcessor } from './process-batch.ts';
+import type { BatchCounts, BatchProcessor } from './process-batch.ts';
+import { DEFAULT_PARALLEL_THRESHOLD, workerKeys } from './sign-parallel.ts';
+import type { ByteSink, StreamSignResult } from './stream-sign.ts';
+
+export interface PatchOptions {
+  readonly now: UnixSeconds;
+  /** The same keys as when the previous file was made. */
+  readonly keys: readonly ParallelActiveKey[];
+  readonly validity: number;
+  readonly inceptionOffset: number;
+  readonly jitter: number;
+  /** Jitter as hashedJitter(jitterSeed) draws it (validity.ts). */
+  readonly jitterSeed: string;
+  /** The new SOA serial. */
+  readonly serial: number;
+  /** Seconds: signatures expiring within this time of `now` are made again (policy `signature-refresh`). */
+  readonly refresh: number;
+  /**
+   * What the apex must publish, as signZone options say it: checked against
+   * the file (DNSKEY, CDS, CDNSKEY, NSEC3PARAM), and null returned when it differs.
+   */
+  readonly publishedOnly?: readonly Uint8Array[];
+  readonly cds?: readonly Uint8Array[];
+  readonly cdnskey?: readonly Uint8Array[];
+  readonly denial: DenialOptions;
+  readonly workers?: number;
+  /** Start workers once this many signatures are to be made (default as signZoneParallel). */
+  readonly parallelThreshold?: number;
+  readonly progress?: ProgressHook;
+}
+
+const TAB = 0x09;
+const NL = 0x0a;
+const SPACE = 0x20;
+const HEADER = Buffer.from('; signed by signet, serial ', 'latin1');
+const RRSIG_TEXT = Buffer.from('RRSIG', 'latin1');
+const IN_TEXT = Buffer.from('IN', 'latin1');
+
+/** The file is not what this module can patch; the caller signs from the zone. */
+class NotPatchable extends Error {}
+
+function bail(why: string): never {
+  throw new NotPatchable(why);
+}
+
+/** ASCII case-insensitive equalRange, for owner names (RFC 4343). */
+function equalCaseless(a: Uint8Array, as: number, ae: number, b: Uint8Array, bs: number, be: number): boolean {
+  if (ae - as !== be - bs) return false;
+  for (let i = 0; i < ae - as; i++) {
+    let x = a[as + i]!;
+    let y = b[bs + i]!;
+    if (x >= 0x41 && x <= 0x5a) x += 32;
+    if (y >= 0x41 && y <= 0x5a) y += 32;
+    if (x !== y) return false;
+  }
+  return true;
+}
+
+function equalRange(a: Uint8Array, as: number, ae: number, b: Uint8Array, bs: number, be: number): boolean {
+  if (ae - as !== be - bs) return false;
+  for (let i = 0; i < ae - as; i++) if (a[as + i] !== b[bs + i]) return false;
+  return true;
+}
+
+/** Unsigned decimal in b[s..e), or −1. */
+function decimal(b: Uint8Array, s: number, e: number): number {
+  if (e <= s || e - s > 10) return -1;
+  let v = 0;
+  for (let i = s; i < e; i++) {
+    const c = b[i]! - 0x30;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+/** YYYYMMDDHHmmSS (RFC 4034 §3.2) in b[s..s+14) as the 32-bit field value, or −1 (days-from-civil, H. Hinnant). */
+function rrsigTime(b: Uint8Array, s: number, e: number): number {
+  if (e - s !== 14) return -1;
+  const y0 = decimal(b, s, s + 4);
+  const m = decimal(b, s + 4, s + 6);
+  const d = decimal(b, s + 6, s + 8);
+  const hh = decimal(b, s + 8, s + 10);
+  const mm = decimal(b, s + 10, s + 12);
+  const ss = decimal(b, s + 12, s + 14);
+  if (y0 < 0 || m < 1 || m > 12 || d < 1 || d > 31 || hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 59) return -1;
+  const y = m <= 2 ? y0 - 1 : y0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  const days = era * 146097 + doe - 719468;
+  const t = days * 86400 + hh * 3600 + mm * 60 + ss;
+  return ((t % 2 ** 32) + 2 ** 32) % 2 ** 32;
+}
+
+/** RFC 1982 difference a − b of two 32-bit serial numbers. */
+function serialDiff(a: number, b: number): number {
+  const d = (a - b) >>> 0;
+  return d >= 2 ** 31 ? d - 2 ** 32 : d;
+}
+
+/** One line of the previous file: where it is and where its fields start. */
+interface Line {
+  buf: Uint8Array;
+  start: number;
+  end: number;
+  /** Tabs after owner, TTL, class and type. */
+  t1: number;
+  t2: number;
+  t3: number;
+  t4: number;
+}
+
+/**
+ * Re-signs from `previousPath` into `sink`. Returns null when the file
+ * cannot be patched (then whatever went to the sink must be discarded).
+ */
+export async function resignUnchanged(previousPath: string, sink: ByteSink, origin: Name, options: PatchOptions): Promise<StreamSignResult | null> {
+  const validity = { validity: options.validity, inceptionOffset: options.inceptionOffset, jitter: options.jitter };
+  checkValidityOptions(validity);
+  if (!Number.isInteger(options.refresh) || options.refresh < 0) throw new SignetError('ERR_SIGN_BAD_VALIDITY', `signature refresh ${options.refresh} must be zero or more seconds`);
+  const serial = options.serial;
+  if (!Number.isInteger(serial) || serial < 0 || serial >= 2 ** 32) throw new SignetError('ERR_SERIAL_RANGE', `SOA serial ${serial} is outside 0..4294967295`);
+  const roles = assignKeyRoles(options.keys, options.publishedOnly ?? []);
+  // The apex sets the signer publishes, as signZone would make them (canonical order).
+  const expected = new Map<number, Uint8Array[]>();
+  const apexSet = (type: number, rdatas: readonly Uint8Array[]): void => {
+    if (rdatas.length === 0) return;
+    expected.set(type, [...buildRRset(rdatas.map((rdata) => ({ owner: origin, type, class: RRClass.IN, ttl: 0, rdata }))).canonicalRdatas]);
+  };
+  apexSet(RRType.DNSKEY, roles.dnskeyRdatas);
+  apexSet(RRType.CDS, options.cds ?? []);
+  apexSet(RRType.CDNSKEY, options.cdnskey ?? []);
+  if (options.denial.kind === 'nsec3') {
+    apexSet(RRType.NSEC3PARAM, [encodeNsec3Param({ hashAlgorithm: NSEC3_HASH_SHA1, flags: 0, iterations: options.denial.iterations, salt: options.denial.salt })]);
+  }
+  const seenApexTypes = new Set<number>();
+  const now = options.now;
+  const nowSerial = now >>> 0;
+  const inception = signatureInception(now, validity);
+  const jitter = hashedJitterWire(options.jitterSeed);
+  const originCanon = origin.canonical;
+  const table = workerKeys(options.keys, roles.ksk, roles.zsk);
+  const init = { mode: 'text' as const, keys: table?.material ?? [], ksk: table?.ksk ?? [], zsk: table?.zsk ?? [], signer: originCanon, inception };
+  const local: BatchProcessor = table === null ? createBatchProcessor(init, { ksk: roles.ksk, zsk: roles.zsk }) : createBatchProcessor(init);
+  const workers = options.workers ?? defaultWorkerCount();
+  const threshold = options.parallelThreshold ?? DEFAULT_PARALLEL_THRESHOLD;
+  let pool: SigningPool | null = null;
+  let toSign = 0;
+
+  // Output in order: ready bytes, or batches being signed.
+  const queue: Array<Uint8Array | Promise<BatchResult>> = [];
+  const writer = new BatchWriter();
+  let created = 0;
+  let reused = 0;
+  let rrsets = 0;
+  let rrsetsSigned = 0;
+  let denial = 0;
+  let earliest = Infinity;
+  let latest = -Infinity;
+  const counts: BatchCounts = { created: 0, reused: 0 };
+  const note = (t: number): void => {
+    if (t < earliest) earliest = t;
+    if (t > latest) latest = t;
+  };
+  const drain = async (keep: number): Promise<void> => {
+    while (queue.length > keep) {
+      const head = queue.shift()!;
+      if (head instanceof Uint8Array) {
+        sink(head);
+      } else {
+        const r = await head;
+        created += r.counts.created;
+        sink(r.output);
+      }
+    }
+  };
+  const flushBatch = async (): Promise<void> => {
+    if (writer.units === 0) return;
+    const batch = writer.finish();
+    if (pool === null && table !== null && workers > 1 && toSign >= threshold) pool = new SigningPool(workers, init);
+    if (pool !== null) {
+      queue.push(pool.run(batch));
+      await drain(pool.size * 3);
+    } else {
+      counts.created = 0;
+      const out = local(new Uint8Array(batch), counts);
+      created += counts.created;
+      queue.push(out);
+      await drain(0);
+    }
+  };
+  /** Unchanged text: straight out when nothing is pending before it, else through the batch. */
+  const verbatim = (buf: Uint8Array, start: number, end: number): void => {
+    if (end <= start) return;
+    if (writer.units > 0) writer.text(buf, start, end);
+    else if (queue.length > 0) queue.push(buf.subarray(start, end));
+    else sink(buf.subarray(start, end));
+  };
+
+  // The RRset being read: its lines, then its RRSIG lines.
+  const group: Line[] = [];
+  const sigs: Line[] = [];
+  const lexer = new Lexer(previousPath);
+  const st = newReaderState(previousPath, origin);
+  const rec: FastRecord = { owner: new Uint8Array(0), type: 0, ttl: 0, rdata: new Uint8Array(0) };
+  let apex: Uint8Array | null = null;
+  let lineNo = 1;
+  let sawSoa = false;
+
+  let lastType = -1;
+  let lastTypeText: Uint8Array = new Uint8Array(0);
+  const isRrsig = (l: Line): boolean => equalRange(l.buf, l.t3 + 1, l.t4, RRSIG_TEXT, 0, RRSIG_TEXT.length);
+
+  /** Decides the RRset in `group`/`sigs`: copy it, or parse and sign it again. */
+  const finishGroup = async (): Promise<void> => {
+    if (group.length === 0) {
+      if (sigs.length > 0) bail('RRSIG records without their RRset');
+      return;
+    }
+    rrsets++;
+    const first = group[0]!;
+    let type: number;
+    if (equalRange(first.buf, first.t3 + 1, first.t4, lastTypeText, 0, lastTypeText.length)) {
+      type = lastType;
+    } else {
+      const typeText = Buffer.from(first.buf.subarray(first.t3 + 1, first.t4)).toString('latin1');
+      const t = typeFromString(typeText);
+      if (t === null) bail(`unknown type ${typeText}`);
+      type = t;
+      lastType = t;
+      lastTypeText = first.buf.slice(first.t3 + 1, first.t4);
+    }
+    if (!equalRange(first.buf, first.t2 + 1, first.t3, IN_TEXT, 0, 2)) bail('class other than IN');
+    if (type === RRType.NSEC || type === RRType.NSEC3) denial += group.length;
+    const atApex = apex !== null && equalCaseless(first.buf, first.start, first.t1, apex, 0, apex.length);
+    if (atApex && (expected.has(type) || type === RRType.NSEC3PARAM || type === RRType.DNSKEY || type === RRType.CDS || type === RRType.CDNSKEY)) {
+      // The apex key sets must be the ones these options publish.
+      const want = expected.get(type);
+      if (want === undefined || want.length !== group.length) bail(`the apex ${type} RRset differs`);
+      for (let k = 0; k < group.length; k++) {
+        const l = group[k]!;
+        const entry = lexer.pushLine(Buffer.from(l.buf.buffer, l.buf.byteOffset + l.start, l.end - l.start).toString('latin1'), lineNo);
+        if (entry === null) bail('apex record line the lexer does not complete');
+        try {
+          readRecord(st, entry, rec);
+        } catch {
+          bail('apex record the fast reader does not read');
+        }
+        if (!equalRange(rec.rdata, 0, rec.rdata.length, want[k]!, 0, want[k]!.length)) bail(`the apex ${type} RRset differs`);
+      }
+      seenApexTypes.add(type);
+    }
+    const isSoa = type === RRType.SOA;
+    if (isSoa && (!atApex || sawSoa)) bail('SOA out of place');
+    const keys: readonly SigningKey[] = atApex && (type === RRType.DNSKEY || type === RRType.CDS || type === RRType.CDNSKEY) ? roles.ksk : roles.zsk;
+    let keep = !isSoa;
+    if (sigs.length > 0) rrsetsSigned++;
+    if (keep && sigs.length > 0) {
+      // Every key of the role needs exactly one good signature here.
+      if (sigs.length !== keys.length) keep = false;
+      const expirations: number[] = [];
+      for (let k = 0; keep && k < sigs.length; k++) {
+        const s = sigs[k]!;
+        const b = s.buf;
+        // RDATA: TYPE ALG LABELS TTL EXPIRATION INCEPTION TAG SIGNER SIGNATURE.
+        const f: number[] = [s.t4 + 1];
+        for (let p = s.t4 + 1; f.length < 8;) {
+          const sp = b.indexOf(SPACE, p);
+          if (sp < 0 || sp >= s.end) bail('short RRSIG record');
+          f.push(sp + 1);
+          p = sp + 1;
+        }
+        if (!equalRange(b, f[0]!, f[1]! - 1, first.buf, first.t3 + 1, first.t4)) bail('RRSIG that does not follow its RRset');
+        const alg = decimal(b, f[1]!, f[2]! - 1);
+        const expiration = rrsigTime(b, f[4]!, f[5]! - 1);
+        const incept = rrsigTime(b, f[5]!, f[6]! - 1);
+        const tag = decimal(b, f[6]!, f[7]! - 1);
+        if (alg < 0 || expiration < 0 || incept < 0 || tag < 0) bail('unreadable RRSIG record');
+        const key = keys[k];
+        if (key === undefined || key.algorithm !== alg || key.keyTag !== tag) keep = false;
+        else if (serialDiff(nowSerial, incept) < 0 || serialDiff(expiration, nowSerial) <= options.refresh) keep = false;
+        expirations.push(expiration);
+      }
+      if (keep) {
+        reused += sigs.length;
+        for (const e of expirations) note(now + (((e - now) >>> 0) | 0));
+      }
+    }
+    if (keep || (sigs.length === 0 && !isSoa)) {
+      // Copy the RRset and its RRSIGs as they are (their lines are contiguous, perhaps across two reads).
+      const all = sigs.length > 0 ? [...group, ...sigs] : group;
+      let runBuf = all[0]!.buf;
+      let runStart = all[0]!.start;
+      let runEnd = all[0]!.end + 1;
+      for (let k = 1; k < all.length; k++) {
+        const l = all[k]!;
+        if (l.buf === runBuf && l.start === runEnd) {
+          runEnd = l.end + 1;
+          continue;
+        }
+        verbatim(runBuf, runStart, runEnd);
+        runBuf = l.buf;
+        runStart = l.start;
+        runEnd = l.end + 1;
+      }
+      verbatim(runBuf, runStart, runEnd);
+      group.length = 0;
+      sigs.length = 0;
+      return;
+    }
+    // Sign again: read the records as the zone parser would (they are signet's own lines).
+    let unitStarted = false;
+    for (const l of group) {
+      const text = Buffer.from(l.buf.buffer, l.buf.byteOffset + l.start, l.end - l.start).toString('latin1');
+      const entry = lexer.pushLine(text, lineNo);
+      if (entry === null) bail('record line the lexer does not complete');
+      try {
+        readRecord(st, entry, rec);
+      } catch {
+        bail('record the fast reader does not read');
+      }
+      if (rec.type !== type) bail('mixed types in one RRset');
+      let rdata = rec.rdata;
+      if (isSoa) {
+        if (!equalRange(rec.owner, 0, rec.owner.length, origin.wire, 0, origin.wire.length) && !sameName(rec.owner, originCanon)) bail('SOA not at the origin');
+        rdata = rdata.slice();
+        if (rdata.length < 22) bail('short SOA');
+        new DataView(rdata.buffer).setUint32(rdata.length - 20, serial);
+      }
+      if (!unitStarted) {
+        const canon = lower(rec.owner);
+        const expiration = signatureExpiration(now, validity, jitter(canon, type));
+        note(expiration);
+        writer.begin(UNIT_SIGN | (keys === roles.ksk ? UNIT_KSK : 0), rec.owner.slice(), type, RRClass.IN, rec.ttl, expiration);
+        unitStarted = true;
+        toSign += keys.length;
+      }
+      writer.rdata(rdata);
+    }
+    group.length = 0;
+    sigs.length = 0;
+    if (writer.bytes >= BATCH_BYTES) await flushBatch();
+  };
+
+  const handle = await open(previousPath, 'r').catch(() => null);
+  if (handle === null) return null;
+  try {
+    let carry: Uint8Array = new Uint8Array(0);
+    let headerDone = false;
+    let cur: Line | null = null;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(1 << 22);
+      chunk.set(carry, 0);
+      const { bytesRead } = await handle.read(chunk, carry.length, chunk.length - carry.length, null);
+      const size = carry.length + bytesRead;
+      const done = bytesRead === 0;
+      const buf = chunk.subarray(0, size);
+      let p = 0;
+      for (;;) {
+        let nl = buf.indexOf(NL, p);
+        if (nl < 0) {
+          if (!done || p >= size) break;
+          bail('the file does not end with a newline');
+        }
+        const line: Line = { buf, start: p, end: nl, t1: 0, t2: 0, t3: 0, t4: 0 };
+        p = nl + 1;
+        lineNo++;
+        if (!headerDone) {
+          // Line 1: "; signed by signet, serial N" — the file must be signet's own.
+          if (!equalRange(buf, line.start, Math.min(line.end, line.start + HEADER.length), HEADER, 0, HEADER.length)) bail('not a file signet signed');
+          const header = Buffer.from(`; signed by signet, serial ${serial}\n`, 'latin1');
+          sink(header);
+          headerDone = true;
+          continue;
+        }
+        line.t1 = buf.indexOf(TAB, line.start);
+        line.t2 = line.t1 < 0 ? -1 : buf.indexOf(TAB, line.t1 + 1);
+        line.t3 = line.t2 < 0 ? -1 : buf.indexOf(TAB, line.t2 + 1);
+        line.t4 = line.t3 < 0 ? -1 : buf.indexOf(TAB, line.t3 + 1);
+        if (line.t1 <= line.start || line.t4 < 0 || line.t4 >= nl) bail('a line not in signet\'s format');
+        if (apex === null) apex = buf.slice(line.start, line.t1);
+        if (isRrsig(line)) {
+          if (group.length === 0 || !equalRange(buf, line.start, line.t1, group[0]!.buf, group[0]!.start, group[0]!.t1)) bail('RRSIG records without their RRset');
+          sigs.push(line);
+          continue;
+        }
+        cur = group[0] ?? null;
+        const same = cur !== null && sigs.length === 0
+          && equalRange(buf, line.start, line.t1, cur.buf, cur.start, cur.t1)
+          && equalRange(buf, line.t3 + 1, line.t4, cur.buf, cur.t3 + 1, cur.t4);
+        if (!same) {
+          const wasSoa = group.length > 0 && equalRange(group[0]!.buf, group[0]!.t3 + 1, group[0]!.t4, SOA_TEXT, 0, SOA_TEXT.length);
+          await finishGroup();
+          if (wasSoa) sawSoa = true;
+          if (!sawSoa && !equalRange(buf, line.t3 + 1, line.t4, SOA_TEXT, 0, SOA_TEXT.length)) bail('the SOA is not the first record');
+        }
+        group.push(line);
+      }
+      if (done) break;
+      // Lines of the RRset being read stay valid in this chunk; the partial last line moves on.
+      carry = buf.slice(p);
+      options.progress?.('sign', rrsets, null);
+    }
+    await finishGroup();
+    for (const type of expected.keys()) if (!seenApexTypes.has(type)) bail(`the apex has no ${type} RRset`);
+    await flushBatch();
+    await drain(0);
+  } catch (e) {
+    if (e instanceof NotPatchable) return null;
+    throw e;
+  } finally {
+    await handle.close();
+    if (pool !== null) await (pool as SigningPool).close();
+  }
+  options.progress?.('done', rrsets, rrsets);
+  const stats: SignStats = {
+    rrsets, rrsetsSigned, signatures: created + reused, signaturesCreated: created, signaturesReused: reused,
+    denialRecords: denial, inception, earliestExpiration: earliest, latestExpiration: latest,
+  };
+  return { serial, warnings: [], stats };
+}
+
+const SOA_TEXT = Buffer.from('SOA', 'latin1');
+
+function lower(wire: Uint8Array): Uint8Array {
+  const out = wire.slice();
+  for (let i = 0; i < out.length; i++) {
+    const c = out[i]!;
+    if (c >= 0x41 && c <= 0x5a) out[i] = c + 32;
+  }
+  return out;
+}
+
+function sameName(wire: Uint8Array, canonical: Uint8Array): boolean {
+  const l = lower(wire);
+  return equalRange(l, 0, l.length, canonical, 0, canonical.length);
+}
+
+/** resignUnchanged into a file, atomically; null (and no file written) when the previous file cannot be patched. */
+export async function resignUnchangedToFile(previousPath: string, outputPath: string, origin: Name, options: PatchOptions): Promise<StreamSignResult | null> {
+  const out = new AtomicFileWriter(outputPath);
+  try {
+    const result = await resignUnchanged(previousPath, (b) => out.writeBytes(b), origin, options);
+    if (result === null) {
+      out.abort();
+      return null;
+    }
+    out.commit();
+    return result;
+  } catch (e) {
+    out.abort();
+    throw e;
+  }
+}
