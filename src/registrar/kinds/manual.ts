@@ -6,36 +6,28 @@ function zoneArg(r: DsRequest): string {
   return r.zone.isRoot ? '.' : r.zone.toString().slice(0, -1);
 }
 
+/** The DS records to change at the parent, in zone-file form and as registrar fields, then the command that confirms the change. */
+function instructions(r: DsRequest, change: { verb: 'add' | 'remove'; keep: string; confirm: 'ds-published' | 'ds-withdrawn' }): RegistrarResult {
+  const command = `signet rollover confirm ${zoneArg(r)} ${change.confirm}`;
+  return {
+    status: 'operator-action',
+    command,
+    message: [
+      `${change.verb} these DS records at the parent of ${r.zone.toString()} (${change.keep}):`,
+      ...dsLines(r).map((l) => `  ${l}`),
+      'as registrar fields:',
+      ...dsFields(r).map((l) => `  ${l}`),
+      `then run: ${command}`,
+    ].join('\n'),
+  };
+}
+
 export function manualRegistrar(): Registrar {
   return {
     kind: 'manual',
-    async submit(r: DsRequest): Promise<RegistrarResult> {
-      const command = `signet rollover confirm ${zoneArg(r)} ds-published`;
-      return {
-        status: 'operator-action',
-        command,
-        message: [
-          `add these DS records at the parent of ${r.zone.toString()} (keep the ones already there):`,
-          ...dsLines(r).map((l) => `  ${l}`),
-          'as registrar fields:',
-          ...dsFields(r).map((l) => `  ${l}`),
-          `then run: ${command}`,
-        ].join('\n'),
-      };
-    },
-    async withdraw(r: DsRequest): Promise<RegistrarResult> {
-      const command = `signet rollover confirm ${zoneArg(r)} ds-withdrawn`;
-      return {
-        status: 'operator-action',
-        command,
-        message: [
-          `remove these DS records at the parent of ${r.zone.toString()} (keep the others):`,
-          ...dsLines(r).map((l) => `  ${l}`),
-          'as registrar fields:',
-          ...dsFields(r).map((l) => `  ${l}`),
-          `then run: ${command}`,
-        ].join('\n'),
-      };
-    },
+    submit: async (r: DsRequest): Promise<RegistrarResult> =>
+      instructions(r, { verb: 'add', keep: 'keep the ones already there', confirm: 'ds-published' }),
+    withdraw: async (r: DsRequest): Promise<RegistrarResult> =>
+      instructions(r, { verb: 'remove', keep: 'keep the others', confirm: 'ds-withdrawn' }),
   };
 }
