@@ -98,14 +98,17 @@ export interface SigningPlan {
   keySummary: string;
 }
 
-export function planSigning(o: {
+/** What a signing is planned from. */
+export interface SigningInputs {
   zone: ZoneRow;
   policy: Policy;
   input: ZoneInput;
   state: ZoneState;
   now: UnixSeconds;
   rowOf: (engineId: string) => KeyMaterial;
-}): SigningPlan {
+}
+
+export function planSigning(o: SigningInputs): SigningPlan {
   const { policy } = o;
   const selection = selectSigningKeys(zoneKeySet(o.state, o.now), o.rowOf);
   // RFC 7344 §4: with the `cds` registrar the zone itself asks the parent for exactly the DS it should hold.
@@ -127,15 +130,7 @@ export function planSigning(o: {
 }
 
 /** Signs the input with the keys the state selects at `now`. Pure but for reading keys through `rowOf`. */
-export function buildSignedZone(o: {
-  zone: ZoneRow;
-  policy: Policy;
-  input: ZoneInput;
-  state: ZoneState;
-  now: UnixSeconds;
-  rowOf: (engineId: string) => KeyMaterial;
-  passphrase: string | null;
-}): SignedZoneBuild {
+export function buildSignedZone(o: SigningInputs & { passphrase: string | null }): SignedZoneBuild {
   const { zone, policy, input, now } = o;
   const { selection, cds, fingerprint, keySummary } = planSigning(o);
   if (selection.signers.length === 0) {
