@@ -14,11 +14,10 @@ import { signZone } from '../../../src/signer/sign-zone.ts';
 import type { ActiveKey, SignZoneOptions } from '../../../src/signer/sign-zone.ts';
 import type { SigningKey } from '../../../src/signer/signing-key.ts';
 import { hashedJitter } from '../../../src/signer/validity.ts';
-import { buildRRset } from '../../../src/zone/canonical.ts';
 import { Name } from '../../../src/zone/name.ts';
 import { parseZoneText } from '../../../src/zone/parser.ts';
-import type { ResourceRecord } from '../../../src/zone/record.ts';
 import type { Zone } from '../../../src/zone/zone.ts';
+import { zoneFromRecords } from '../../signer/helpers/zone-builder.ts';
 
 /** 2027-01-15T08:00:00Z: the check's --now; zones are signed around it. */
 export const NOW = 1_800_000_000;
@@ -31,17 +30,7 @@ export function newKey(algorithm: number, flags: 256 | 257): SigningKey {
 }
 
 function zoneFromText(text: string, origin: Name): Zone {
-  const records = parseZoneText(text, { origin, file: `${origin.toString()}zone` });
-  const groups = new Map<string, ResourceRecord[]>();
-  for (const r of records) {
-    const key = `${Buffer.from(r.owner.canonical).toString('hex')}/${r.type}`;
-    const g = groups.get(key);
-    if (g) g.push(r);
-    else groups.set(key, [r]);
-  }
-  const rrsets = [...groups.values()].map((g) => buildRRset(g));
-  rrsets.sort((a, b) => a.owner.compare(b.owner) || a.type - b.type);
-  return { origin, rrsets, warnings: [] };
+  return zoneFromRecords(origin, parseZoneText(text, { origin, file: `${origin.toString()}zone` }));
 }
 
 /** The child zone's text: served by ns1.child.test. (127.0.0.1, with glue in the parent). */

@@ -7,10 +7,8 @@
  * clock so that dnssec-verify (which has no clock option) judges the same
  * instant as signet and ldns-verify-zone (`-t`).
  */
-import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { compareBytes, fromBase32Hex, toBase32Hex } from '../../../src/core/bytes.ts';
 import { renderSignedZone } from '../../../src/manager/signed-zone-file.ts';
-import { createSigningKey } from '../../../src/signer/algorithms.ts';
 import { computeDsRdata } from '../../../src/signer/ds.ts';
 import { createNsec3Hasher } from '../../../src/signer/nsec3-hash.ts';
 import { signRRset } from '../../../src/signer/rrsig.ts';
@@ -22,9 +20,11 @@ import { buildRRset } from '../../../src/zone/canonical.ts';
 import { decodeNsec, decodeNsec3, decodeRrsig, encodeNsec, encodeNsec3 } from '../../../src/zone/dnssec-rdata.ts';
 import { Name } from '../../../src/zone/name.ts';
 import { parseZoneText } from '../../../src/zone/parser.ts';
-import type { ResourceRecord, RRset } from '../../../src/zone/record.ts';
+import type { RRset } from '../../../src/zone/record.ts';
 import { RRType } from '../../../src/zone/types.ts';
 import type { Zone } from '../../../src/zone/zone.ts';
+import { ed25519Key, p256Key } from '../../signer/helpers/test-keys.ts';
+import { zoneFromRecords } from '../../signer/helpers/zone-builder.ts';
 
 export const ORIGIN = Name.parse('example.test.');
 const DAY = 86400;
@@ -52,32 +52,11 @@ insecure IN NS  ns.example.net.
 
 /** The unsigned corpus zone, grouped and sorted as loadZone would. */
 export function corpusZone(text = CORPUS_ZONE_TEXT): Zone {
-  const records = parseZoneText(text, { origin: ORIGIN, file: 'corpus.zone' });
-  const groups = new Map<string, ResourceRecord[]>();
-  for (const r of records) {
-    const key = `${Buffer.from(r.owner.canonical).toString('hex')}/${r.type}`;
-    const g = groups.get(key);
-    if (g) g.push(r);
-    else groups.set(key, [r]);
-  }
-  const rrsets = [...groups.values()].map((g) => buildRRset(g));
-  rrsets.sort((a, b) => a.owner.compare(b.owner) || a.type - b.type);
-  return { origin: ORIGIN, rrsets, warnings: [] };
+  return zoneFromRecords(ORIGIN, parseZoneText(text, { origin: ORIGIN, file: 'corpus.zone' }));
 }
 
-// PKCS#8 prefix of an Ed25519 private key (RFC 8410 §7): the 32-octet seed follows.
-const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
-
-/** A deterministic Ed25519 (algorithm 15) key from a seed octet. */
-export function ed25519Key(seedOctet: number, flags: number): SigningKey {
-  const der = Buffer.concat([ED25519_PKCS8_PREFIX, Buffer.alloc(32, seedOctet)]);
-  return createSigningKey(createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }), 15, flags);
-}
-
-/** A fresh ECDSA P-256 (algorithm 13) key. */
-export function p256Key(flags: number): SigningKey {
-  return createSigningKey(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey, 13, flags);
-}
+// The signer tests' keys: a deterministic Ed25519 key from a seed octet, a fresh P-256 key.
+export { ed25519Key, p256Key };
 
 export interface CorpusKeys {
   readonly ksk: SigningKey;
