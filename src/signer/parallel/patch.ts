@@ -218,27 +218,66 @@ export async function resignUnchanged(previousPath: string, sink: ByteSink, orig
       }
     }
   };
+  // Unchanged text waiting to go out: one range, extended while the copied lines are contiguous.
+  let runBuf: Uint8Array | null = null;
+  let runStart = 0;
+  let runEnd = 0;
+  const emitRun = (): void => {
+    if (runBuf === null) return;
+    const bytes = runBuf.subarray(runStart, runEnd);
+    runBuf = null;
+    if (writer.units > 0) writer.text(bytes, 0, bytes.length);
+    else if (queue.length > 0) queue.push(bytes);
+    else sink(bytes);
+  };
+  /** Unchanged text, in order after everything before it. */
+  const verbatim = (buf: Uint8Array, start: number, end: number): void => {
+    if (runBuf === buf && runEnd === start) {
+      runEnd = end;
+      return;
+    }
+    emitRun();
+    runBuf = buf;
+    runStart = start;
+    runEnd = end;
+  };
   const flushBatch = async (): Promise<void> => {
     if (writer.units === 0) return;
-    const batch = writer.finish();
     if (pool === null && table !== null && workers > 1 && toSign >= threshold) pool = new SigningPool(workers, init);
-    if (pool !== null) {
-      queue.push(pool.run(batch));
-      await drain(pool.size * 3);
-    } else {
-      counts.created = 0;
-      const out = local(new Uint8Array(batch), counts);
-      created += counts.created;
-      queue.push(out);
-      await drain(0);
+    if (pool === null) {
+      flushLocal();
+      return;
     }
+    queue.push(pool.run(writer.finish()));
+    await drain(pool.size * 3);
   };
-  /** Unchanged text: straight out when nothing is pending before it, else through the batch. */
-  const verbatim = (buf: Uint8Array, start: number, end: number): void => {
-    if (end <= start) return;
-    if (writer.units > 0) writer.text(buf, start, end);
-    else if (queue.length > 0) queue.push(buf.subarray(start, end));
-    else sink(buf.subarray(start, end));
+  /** Signs the pending units in this thread (no pool): synchronous, so text can follow at once. */
+  const flushLocal = (): void => {
+    if (writer.units === 0) return;
+    const batch = writer.finish();
+    counts.created = 0;
+    const out = local(new Uint8Array(batch), counts);
+    created += counts.created;
+    if (queue.length > 0) queue.push(out);
+    else sink(out);
+  };
+  /**
+   * Before text that follows signed units: in this thread they are finished
+   * now so the text can go straight out; with workers the text joins the
+   * batch. True when the caller must await flushBatch (a full batch for the pool).
+   */
+  const beforeText = (): boolean => {
+    if (writer.units === 0) return false;
+    if (pool === null && !(table !== null && workers > 1 && toSign >= threshold)) {
+      emitRun();
+      flushLocal();
+      return false;
+    }
+    if (writer.bytes >= BATCH_BYTES) {
+      emitRun();
+      return true;
+    }
+    return false;
   };
 
   // The RRset being read: its lines, then its RRSIG lines.
@@ -255,11 +294,11 @@ export async function resignUnchanged(previousPath: string, sink: ByteSink, orig
   let lastTypeText: Uint8Array = new Uint8Array(0);
   const isRrsig = (l: Line): boolean => equalRange(l.buf, l.t3 + 1, l.t4, RRSIG_TEXT, 0, RRSIG_TEXT.length);
 
-  /** Decides the RRset in `group`/`sigs`: copy it, or parse and sign it again. */
-  const finishGroup = async (): Promise<void> => {
+  /** Decides the RRset in `group`/`sigs`: copy it, or parse and sign it again. True when a batch must be flushed (await flushBatch). */
+  const finishGroup = (): boolean => {
     if (group.length === 0) {
       if (sigs.length > 0) bail('RRSIG records without their RRset');
-      return;
+      return false;
     }
     rrsets++;
     const first = group[0]!;
@@ -331,26 +370,13 @@ export async function resignUnchanged(previousPath: string, sink: ByteSink, orig
       }
     }
     if (keep || (sigs.length === 0 && !isSoa)) {
-      // Copy the RRset and its RRSIGs as they are (their lines are contiguous, perhaps across two reads).
-      const all = sigs.length > 0 ? [...group, ...sigs] : group;
-      let runBuf = all[0]!.buf;
-      let runStart = all[0]!.start;
-      let runEnd = all[0]!.end + 1;
-      for (let k = 1; k < all.length; k++) {
-        const l = all[k]!;
-        if (l.buf === runBuf && l.start === runEnd) {
-          runEnd = l.end + 1;
-          continue;
-        }
-        verbatim(runBuf, runStart, runEnd);
-        runBuf = l.buf;
-        runStart = l.start;
-        runEnd = l.end + 1;
-      }
-      verbatim(runBuf, runStart, runEnd);
+      // Copy the RRset and its RRSIGs as they are.
+      const mustFlush = beforeText();
+      for (const l of group) verbatim(l.buf, l.start, l.end + 1);
+      for (const l of sigs) verbatim(l.buf, l.start, l.end + 1);
       group.length = 0;
       sigs.length = 0;
-      return;
+      return mustFlush;
     }
     // Sign again: read the records as the zone parser would (they are signet's own lines).
     let unitStarted = false;
@@ -372,6 +398,7 @@ export async function resignUnchanged(previousPath: string, sink: ByteSink, orig
         new DataView(rdata.buffer).setUint32(rdata.length - 20, serial);
       }
       if (!unitStarted) {
+        emitRun();
         const canon = lower(rec.owner);
         const expiration = signatureExpiration(now, validity, jitter(canon, type));
         note(expiration);
@@ -383,7 +410,7 @@ export async function resignUnchanged(previousPath: string, sink: ByteSink, orig
     }
     group.length = 0;
     sigs.length = 0;
-    if (writer.bytes >= BATCH_BYTES) await flushBatch();
+    return writer.bytes >= BATCH_BYTES;
   };
 
   const handle = await open(previousPath, 'r').catch(() => null);
@@ -417,11 +444,20 @@ export async function resignUnchanged(previousPath: string, sink: ByteSink, orig
           headerDone = true;
           continue;
         }
-        line.t1 = buf.indexOf(TAB, line.start);
-        line.t2 = line.t1 < 0 ? -1 : buf.indexOf(TAB, line.t1 + 1);
-        line.t3 = line.t2 < 0 ? -1 : buf.indexOf(TAB, line.t2 + 1);
-        line.t4 = line.t3 < 0 ? -1 : buf.indexOf(TAB, line.t3 + 1);
-        if (line.t1 <= line.start || line.t4 < 0 || line.t4 >= nl) bail('a line not in signet\'s format');
+        // owner TAB ttl TAB class TAB type TAB rdata: the owner by search, the short fields by a scan.
+        const t1 = buf.indexOf(TAB, line.start);
+        if (t1 <= line.start || t1 >= nl) bail('a line not in signet\'s format');
+        let q = t1 + 1;
+        while (q < nl && buf[q] !== TAB) q++;
+        const t2 = q++;
+        while (q < nl && buf[q] !== TAB) q++;
+        const t3 = q++;
+        while (q < nl && buf[q] !== TAB) q++;
+        if (q >= nl) bail('a line not in signet\'s format');
+        line.t1 = t1;
+        line.t2 = t2;
+        line.t3 = t3;
+        line.t4 = q;
         if (apex === null) apex = buf.slice(line.start, line.t1);
         if (isRrsig(line)) {
           if (group.length === 0 || !equalRange(buf, line.start, line.t1, group[0]!.buf, group[0]!.start, group[0]!.t1)) bail('RRSIG records without their RRset');
@@ -434,7 +470,7 @@ export async function resignUnchanged(previousPath: string, sink: ByteSink, orig
           && equalRange(buf, line.t3 + 1, line.t4, cur.buf, cur.t3 + 1, cur.t4);
         if (!same) {
           const wasSoa = group.length > 0 && equalRange(group[0]!.buf, group[0]!.t3 + 1, group[0]!.t4, SOA_TEXT, 0, SOA_TEXT.length);
-          await finishGroup();
+          if (finishGroup()) await flushBatch();
           if (wasSoa) sawSoa = true;
           if (!sawSoa && !equalRange(buf, line.t3 + 1, line.t4, SOA_TEXT, 0, SOA_TEXT.length)) bail('the SOA is not the first record');
         }
@@ -445,8 +481,9 @@ export async function resignUnchanged(previousPath: string, sink: ByteSink, orig
       carry = buf.slice(p);
       options.progress?.('sign', rrsets, null);
     }
-    await finishGroup();
+    if (finishGroup()) await flushBatch();
     for (const type of expected.keys()) if (!seenApexTypes.has(type)) bail(`the apex has no ${type} RRset`);
+    emitRun();
     await flushBatch();
     await drain(0);
   } catch (e) {
