@@ -136,6 +136,35 @@ function rrsigTime(b: Uint8Array, s: number, e: number): number {
   return ((t % 2 ** 32) + 2 ** 32) % 2 ** 32;
 }
 
+/** rrsigTime with the day part remembered: a run's signatures share a few days. */
+class TimeReader {
+  private day = new Uint8Array(8);
+  private dayValid = false;
+  private daySeconds = 0;
+
+  read(b: Uint8Array, s: number, e: number): number {
+    if (e - s !== 14) return -1;
+    let same = this.dayValid;
+    for (let i = 0; same && i < 8; i++) if (b[s + i] !== this.day[i]) same = false;
+    if (!same) {
+      const t = rrsigTime(b, s, e);
+      if (t < 0) return -1;
+      const hh = decimal(b, s + 8, s + 10);
+      const mm = decimal(b, s + 10, s + 12);
+      const ss = decimal(b, s + 12, s + 14);
+      for (let i = 0; i < 8; i++) this.day[i] = b[s + i]!;
+      this.dayValid = true;
+      this.daySeconds = t - (hh * 3600 + mm * 60 + ss);
+      return t;
+    }
+    const hh = decimal(b, s + 8, s + 10);
+    const mm = decimal(b, s + 10, s + 12);
+    const ss = decimal(b, s + 12, s + 14);
+    if (hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 59) return -1;
+    return (this.daySeconds + hh * 3600 + mm * 60 + ss) >>> 0;
+  }
+}
+
 /** RFC 1982 difference a − b of two 32-bit serial numbers. */
 function serialDiff(a: number, b: number): number {
   const d = (a - b) >>> 0;
@@ -152,6 +181,45 @@ interface Line {
   t2: number;
   t3: number;
   t4: number;
+}
+
+/** Lines of one RRset, with their objects reused from RRset to RRset. */
+class LineList {
+  private readonly items: Line[] = [];
+  length = 0;
+
+  push(buf: Uint8Array, start: number, end: number, t1: number, t2: number, t3: number, t4: number): void {
+    let l = this.items[this.length];
+    if (l === undefined) {
+      l = { buf, start, end, t1, t2, t3, t4 };
+      this.items.push(l);
+    } else {
+      l.buf = buf;
+      l.start = start;
+      l.end = end;
+      l.t1 = t1;
+      l.t2 = t2;
+      l.t3 = t3;
+      l.t4 = t4;
+    }
+    this.length++;
+  }
+
+  at(i: number): Line {
+    return this.items[i]!;
+  }
+
+  clear(): void {
+    this.length = 0;
+  }
+}
+
+/** Type mnemonics of up to six letters as a number, for a lookup without a string. */
+function typeKey(b: Uint8Array, s: number, e: number): number {
+  if (e - s > 6 || e <= s) return -1;
+  let k = e - s;
+  for (let i = s; i < e; i++) k = k * 256 + b[i]!;
+  return k;
 }
 
 /**
@@ -281,8 +349,8 @@ export async function resignUnchanged(previousPath: string, sink: ByteSink, orig
   };
 
   // The RRset being read: its lines, then its RRSIG lines.
-  const group: Line[] = [];
-  const sigs: Line[] = [];
+  const group = new LineList();
+  const sigs = new LineList();
   const lexer = new Lexer(previousPath);
   const st = newReaderState(previousPath, origin);
   const rec: FastRecord = { owner: new Uint8Array(0), type: 0, ttl: 0, rdata: new Uint8Array(0) };
@@ -290,9 +358,12 @@ export async function resignUnchanged(previousPath: string, sink: ByteSink, orig
   let lineNo = 1;
   let sawSoa = false;
 
-  let lastType = -1;
-  let lastTypeText: Uint8Array = new Uint8Array(0);
-  const isRrsig = (l: Line): boolean => equalRange(l.buf, l.t3 + 1, l.t4, RRSIG_TEXT, 0, RRSIG_TEXT.length);
+  const typeCache = new Map<number, number>();
+  // RRSIG field starts (TYPE ALG LABELS TTL EXPIRATION INCEPTION TAG SIGNER) and expirations, reused.
+  const field = new Int32Array(8);
+  const expirationTimes = new TimeReader();
+  const inceptionTimes = new TimeReader();
+  const expirations = new Float64Array(16);
 
   /** Decides the RRset in `group`/`sigs`: copy it, or parse and sign it again. True when a batch must be flushed (await flushBatch). */
   const finishGroup = (): boolean => {
@@ -301,17 +372,15 @@ export async function resignUnchanged(previousPath: string, sink: ByteSink, orig
       return false;
     }
     rrsets++;
-    const first = group[0]!;
-    let type: number;
-    if (equalRange(first.buf, first.t3 + 1, first.t4, lastTypeText, 0, lastTypeText.length)) {
-      type = lastType;
-    } else {
+    const first = group.at(0);
+    const key = typeKey(first.buf, first.t3 + 1, first.t4);
+    let type = key >= 0 ? typeCache.get(key) : undefined;
+    if (type === undefined) {
       const typeText = Buffer.from(first.buf.subarray(first.t3 + 1, first.t4)).toString('latin1');
       const t = typeFromString(typeText);
       if (t === null) bail(`unknown type ${typeText}`);
       type = t;
-      lastType = t;
-      lastTypeText = first.buf.slice(first.t3 + 1, first.t4);
+      if (key >= 0) typeCache.set(key, t);
     }
     if (!equalRange(first.buf, first.t2 + 1, first.t3, IN_TEXT, 0, 2)) bail('class other than IN');
     if (type === RRType.NSEC || type === RRType.NSEC3) denial += group.length;
@@ -321,7 +390,7 @@ export async function resignUnchanged(previousPath: string, sink: ByteSink, orig
       const want = expected.get(type);
       if (want === undefined || want.length !== group.length) bail(`the apex ${type} RRset differs`);
       for (let k = 0; k < group.length; k++) {
-        const l = group[k]!;
+        const l = group.at(k);
         const entry = lexer.pushLine(Buffer.from(l.buf.buffer, l.buf.byteOffset + l.start, l.end - l.start).toString('latin1'), lineNo);
         if (entry === null) bail('apex record line the lexer does not complete');
         try {
@@ -340,47 +409,53 @@ export async function resignUnchanged(previousPath: string, sink: ByteSink, orig
     if (sigs.length > 0) rrsetsSigned++;
     if (keep && sigs.length > 0) {
       // Every key of the role needs exactly one good signature here.
-      if (sigs.length !== keys.length) keep = false;
-      const expirations: number[] = [];
+      if (sigs.length !== keys.length || sigs.length > expirations.length) keep = false;
       for (let k = 0; keep && k < sigs.length; k++) {
-        const s = sigs[k]!;
+        const s = sigs.at(k);
         const b = s.buf;
-        // RDATA: TYPE ALG LABELS TTL EXPIRATION INCEPTION TAG SIGNER SIGNATURE.
-        const f: number[] = [s.t4 + 1];
-        for (let p = s.t4 + 1; f.length < 8;) {
-          const sp = b.indexOf(SPACE, p);
-          if (sp < 0 || sp >= s.end) bail('short RRSIG record');
-          f.push(sp + 1);
-          p = sp + 1;
+        // RDATA: TYPE ALG LABELS TTL EXPIRATION INCEPTION TAG SIGNER SIGNATURE, one space apart.
+        let p = s.t4 + 1;
+        field[0] = p;
+        for (let f = 1; f < 8; f++) {
+          while (p < s.end && b[p] !== SPACE) p++;
+          if (p >= s.end) bail('short RRSIG record');
+          field[f] = ++p;
         }
-        if (!equalRange(b, f[0]!, f[1]! - 1, first.buf, first.t3 + 1, first.t4)) bail('RRSIG that does not follow its RRset');
-        const alg = decimal(b, f[1]!, f[2]! - 1);
-        const expiration = rrsigTime(b, f[4]!, f[5]! - 1);
-        const incept = rrsigTime(b, f[5]!, f[6]! - 1);
-        const tag = decimal(b, f[6]!, f[7]! - 1);
+        if (!equalRange(b, field[0]!, field[1]! - 1, first.buf, first.t3 + 1, first.t4)) bail('RRSIG that does not follow its RRset');
+        const alg = decimal(b, field[1]!, field[2]! - 1);
+        const expiration = expirationTimes.read(b, field[4]!, field[5]! - 1);
+        const incept = inceptionTimes.read(b, field[5]!, field[6]! - 1);
+        const tag = decimal(b, field[6]!, field[7]! - 1);
         if (alg < 0 || expiration < 0 || incept < 0 || tag < 0) bail('unreadable RRSIG record');
         const key = keys[k];
         if (key === undefined || key.algorithm !== alg || key.keyTag !== tag) keep = false;
         else if (serialDiff(nowSerial, incept) < 0 || serialDiff(expiration, nowSerial) <= options.refresh) keep = false;
-        expirations.push(expiration);
+        expirations[k] = expiration;
       }
       if (keep) {
         reused += sigs.length;
-        for (const e of expirations) note(now + (((e - now) >>> 0) | 0));
+        for (let k = 0; k < sigs.length; k++) note(now + (((expirations[k]! - now) >>> 0) | 0));
       }
     }
     if (keep || (sigs.length === 0 && !isSoa)) {
       // Copy the RRset and its RRSIGs as they are.
       const mustFlush = beforeText();
-      for (const l of group) verbatim(l.buf, l.start, l.end + 1);
-      for (const l of sigs) verbatim(l.buf, l.start, l.end + 1);
-      group.length = 0;
-      sigs.length = 0;
+      for (let k = 0; k < group.length; k++) {
+        const l = group.at(k);
+        verbatim(l.buf, l.start, l.end + 1);
+      }
+      for (let k = 0; k < sigs.length; k++) {
+        const l = sigs.at(k);
+        verbatim(l.buf, l.start, l.end + 1);
+      }
+      group.clear();
+      sigs.clear();
       return mustFlush;
     }
     // Sign again: read the records as the zone parser would (they are signet's own lines).
     let unitStarted = false;
-    for (const l of group) {
+    for (let k = 0; k < group.length; k++) {
+      const l = group.at(k);
       const text = Buffer.from(l.buf.buffer, l.buf.byteOffset + l.start, l.end - l.start).toString('latin1');
       const entry = lexer.pushLine(text, lineNo);
       if (entry === null) bail('record line the lexer does not complete');
@@ -408,8 +483,8 @@ export async function resignUnchanged(previousPath: string, sink: ByteSink, orig
       }
       writer.rdata(rdata);
     }
-    group.length = 0;
-    sigs.length = 0;
+    group.clear();
+    sigs.clear();
     return writer.bytes >= BATCH_BYTES;
   };
 
@@ -418,7 +493,6 @@ export async function resignUnchanged(previousPath: string, sink: ByteSink, orig
   try {
     let carry: Uint8Array = new Uint8Array(0);
     let headerDone = false;
-    let cur: Line | null = null;
     for (;;) {
       const chunk = Buffer.allocUnsafe(1 << 22);
       chunk.set(carry, 0);
@@ -433,20 +507,19 @@ export async function resignUnchanged(previousPath: string, sink: ByteSink, orig
           if (!done || p >= size) break;
           bail('the file does not end with a newline');
         }
-        const line: Line = { buf, start: p, end: nl, t1: 0, t2: 0, t3: 0, t4: 0 };
+        const start = p;
         p = nl + 1;
         lineNo++;
         if (!headerDone) {
           // Line 1: "; signed by signet, serial N" — the file must be signet's own.
-          if (!equalRange(buf, line.start, Math.min(line.end, line.start + HEADER.length), HEADER, 0, HEADER.length)) bail('not a file signet signed');
-          const header = Buffer.from(`; signed by signet, serial ${serial}\n`, 'latin1');
-          sink(header);
+          if (!equalRange(buf, start, Math.min(nl, start + HEADER.length), HEADER, 0, HEADER.length)) bail('not a file signet signed');
+          sink(Buffer.from(`; signed by signet, serial ${serial}\n`, 'latin1'));
           headerDone = true;
           continue;
         }
         // owner TAB ttl TAB class TAB type TAB rdata: the owner by search, the short fields by a scan.
-        const t1 = buf.indexOf(TAB, line.start);
-        if (t1 <= line.start || t1 >= nl) bail('a line not in signet\'s format');
+        const t1 = buf.indexOf(TAB, start);
+        if (t1 <= start || t1 >= nl) bail('a line not in signet\'s format');
         let q = t1 + 1;
         while (q < nl && buf[q] !== TAB) q++;
         const t2 = q++;
@@ -454,27 +527,31 @@ export async function resignUnchanged(previousPath: string, sink: ByteSink, orig
         const t3 = q++;
         while (q < nl && buf[q] !== TAB) q++;
         if (q >= nl) bail('a line not in signet\'s format');
-        line.t1 = t1;
-        line.t2 = t2;
-        line.t3 = t3;
-        line.t4 = q;
-        if (apex === null) apex = buf.slice(line.start, line.t1);
-        if (isRrsig(line)) {
-          if (group.length === 0 || !equalRange(buf, line.start, line.t1, group[0]!.buf, group[0]!.start, group[0]!.t1)) bail('RRSIG records without their RRset');
-          sigs.push(line);
+        const t4 = q;
+        if (apex === null) apex = buf.slice(start, t1);
+        if (equalRange(buf, t3 + 1, t4, RRSIG_TEXT, 0, RRSIG_TEXT.length)) {
+          if (group.length === 0) bail('RRSIG records without their RRset');
+          const g = group.at(0);
+          if (!equalRange(buf, start, t1, g.buf, g.start, g.t1)) bail('RRSIG records without their RRset');
+          sigs.push(buf, start, nl, t1, t2, t3, t4);
           continue;
         }
-        cur = group[0] ?? null;
-        const same = cur !== null && sigs.length === 0
-          && equalRange(buf, line.start, line.t1, cur.buf, cur.start, cur.t1)
-          && equalRange(buf, line.t3 + 1, line.t4, cur.buf, cur.t3 + 1, cur.t4);
+        let same = false;
+        if (group.length > 0 && sigs.length === 0) {
+          const g = group.at(0);
+          same = equalRange(buf, t3 + 1, t4, g.buf, g.t3 + 1, g.t4) && equalRange(buf, start, t1, g.buf, g.start, g.t1);
+        }
         if (!same) {
-          const wasSoa = group.length > 0 && equalRange(group[0]!.buf, group[0]!.t3 + 1, group[0]!.t4, SOA_TEXT, 0, SOA_TEXT.length);
+          let wasSoa = false;
+          if (group.length > 0) {
+            const g = group.at(0);
+            wasSoa = equalRange(g.buf, g.t3 + 1, g.t4, SOA_TEXT, 0, SOA_TEXT.length);
+          }
           if (finishGroup()) await flushBatch();
           if (wasSoa) sawSoa = true;
-          if (!sawSoa && !equalRange(buf, line.t3 + 1, line.t4, SOA_TEXT, 0, SOA_TEXT.length)) bail('the SOA is not the first record');
+          if (!sawSoa && !equalRange(buf, t3 + 1, t4, SOA_TEXT, 0, SOA_TEXT.length)) bail('the SOA is not the first record');
         }
-        group.push(line);
+        group.push(buf, start, nl, t1, t2, t3, t4);
       }
       if (done) break;
       // Lines of the RRset being read stay valid in this chunk; the partial last line moves on.
