@@ -97,7 +97,10 @@ async function main(): Promise<void> {
   try {
     const previous = job.previous === undefined ? undefined : await loadPreviousSignatures(job.previous, origin);
     if (previous) lap('previous');
-    const zone = await loadCompactZone(job.zone, origin, { onRecords: (n) => progress?.('parse', n, null) });
+    // NSEC3 hashes of the owners are made by the workers while the zone is read.
+    const salt = new Uint8Array(0);
+    const hashOwners = pool ? { iterations: 0, salt, hash: (names: Uint8Array, count: number) => pool.hashNames(names, count, 0, salt) } : undefined;
+    const zone = await loadCompactZone(job.zone, origin, { onRecords: (n) => progress?.('parse', n, null), ...(hashOwners ? { hashOwners } : {}) });
     lap('load');
     const options: StreamSignOptions = { ...base, ...(pool ? { pool } : {}), ...(previous ? { reuse: { previous, refresh: job.refresh ?? 5 * 86400 } } : {}) };
     const result = await signCompactZoneToFile(zone, job.output, options);

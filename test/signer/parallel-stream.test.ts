@@ -13,7 +13,7 @@ import { renderSignedZone } from '../../src/manager/signed-zone-file.ts';
 import { compactToZone } from '../../src/signer/parallel/compact-zone.ts';
 import type { CompactZone } from '../../src/signer/parallel/compact-zone.ts';
 import { loadCompactZone } from '../../src/signer/parallel/fast-load.ts';
-import { signCompactZone, signCompactZoneToFile } from '../../src/signer/parallel/stream-sign.ts';
+import { signCompactZone, signCompactZoneToFile, startStreamPool } from '../../src/signer/parallel/stream-sign.ts';
 import type { StreamSignOptions } from '../../src/signer/parallel/stream-sign.ts';
 import { signZone } from '../../src/signer/sign-zone.ts';
 import type { DenialOptions } from '../../src/signer/sign-zone.ts';
@@ -103,12 +103,24 @@ describe('signCompactZone gives what signZone and renderSignedZone give', () => 
     }
   });
 
-  it('in worker threads, with the same bytes', async () => {
-    const zone = await compactFrom('example.', [...ZONE_LINES, ...Array.from({ length: 400 }, (_, i) => `h${i} A 10.0.${i >> 8}.${i & 255}`)]);
+  it('in worker threads, with the owners hashed by the workers while loading, with the same bytes', async () => {
+    const lines = [...ZONE_LINES, ...Array.from({ length: 400 }, (_, i) => `h${i} A 10.0.${i >> 8}.${i & 255}`)];
+    const zone = await compactFrom('example.', lines);
     const r = await both(zone);
-    const chunks: Buffer[] = [];
-    await signCompactZone(zone, (b) => chunks.push(Buffer.from(b)), { ...baseOptions(keys), jitterSeed: SEED, workers: 2, parallelThreshold: 0 });
-    expect(Buffer.concat(chunks).toString('utf8')).toBe(r.reference);
+    const options = { ...baseOptions(keys), jitterSeed: SEED, workers: 2, parallelThreshold: 0 };
+    const pool = startStreamPool(options, Name.parse('example.').canonical)!;
+    try {
+      const path = join(dir, `z${n++}.zone`);
+      writeFileSync(path, `$ORIGIN example.\n$TTL 3600\n${lines.join('\n')}\n`);
+      const salt = new Uint8Array(0);
+      const hashed = await loadCompactZone(path, Name.parse('example.'), { hashOwners: { iterations: 0, salt, hash: (names, count) => pool.hashNames(names, count, 0, salt) } });
+      expect(hashed.ownerHashes?.length).toBe(hashed.ownerCount * 20);
+      const chunks: Buffer[] = [];
+      await signCompactZone(hashed, (b) => chunks.push(Buffer.from(b)), { ...options, pool });
+      expect(Buffer.concat(chunks).toString('utf8')).toBe(r.reference);
+    } finally {
+      await pool.close();
+    }
   });
 
   it('writes the file atomically, and refuses a missing jitter', async () => {

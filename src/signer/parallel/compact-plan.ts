@@ -18,7 +18,7 @@ import type { SignWarning } from '../authority.ts';
 import { createNsec3Hasher } from '../nsec3-hash.ts';
 import type { Nsec3Hasher } from '../nsec3-hash.ts';
 import type { Nsec3Parameters } from '../nsec3.ts';
-import { isSubdomainWire } from './compact-zone.ts';
+import { isSubdomainWire, OWNER_HASH_LENGTH } from './compact-zone.ts';
 import type { CompactZone } from './compact-zone.ts';
 
 export const KIND_GONE = 0;
@@ -222,6 +222,56 @@ export function nsecBitmaps(c: Classified, apexExtraTypes: readonly number[]): A
   return out;
 }
 
+/**
+ * The order of `n` 20-octet hashes in raw (entry j at j × 20), ascending
+ * and stable. The first 64 − b bits of each hash and its index (b bits) go
+ * in one 64-bit number so that a native numeric sort does the work; equal
+ * prefixes (rare: hashes are uniform) are put right by comparing whole hashes.
+ */
+export function sortHashes(raw: Uint8Array, n: number): Int32Array {
+  const order = new Int32Array(n);
+  let bits = 1;
+  while (2 ** bits < n) bits++;
+  if (bits > 26) {
+    for (let j = 0; j < n; j++) order[j] = j;
+    order.sort((x, y) => compareHashes(raw, x, y) || x - y);
+    return order;
+  }
+  const keys = new BigUint64Array(n);
+  const words = new Uint32Array(keys.buffer);
+  const mask = 2 ** bits - 1;
+  for (let j = 0; j < n; j++) {
+    const a = j * 20;
+    // The first 64 bits of the hash with the lowest `bits` replaced by the index, as two little-endian words.
+    words[j * 2 + 1] = ((raw[a]! << 24) | (raw[a + 1]! << 16) | (raw[a + 2]! << 8) | raw[a + 3]!) >>> 0;
+    words[j * 2] = ((((raw[a + 4]! << 24) | (raw[a + 5]! << 16) | (raw[a + 6]! << 8) | raw[a + 7]!) & ~mask) | j) >>> 0;
+  }
+  keys.sort();
+  for (let j = 0; j < n; j++) order[j] = words[j * 2]! & mask;
+  // Equal prefixes: order those runs by the whole hash (then index, for stability).
+  for (let j = 1; j < n; j++) {
+    if (compareHashes(raw, order[j - 1]!, order[j]!) <= 0) continue;
+    let i = j;
+    const v = order[j]!;
+    while (i > 0 && (compareHashes(raw, order[i - 1]!, v) > 0)) {
+      order[i] = order[i - 1]!;
+      i--;
+    }
+    order[i] = v;
+  }
+  return order;
+}
+
+function compareHashes(raw: Uint8Array, x: number, y: number): number {
+  const a = x * 20;
+  const b = y * 20;
+  for (let i = 0; i < 20; i++) {
+    const d = raw[a + i]! - raw[b + i]!;
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
 /** The NSEC3 chain in hash order (RFC 5155 §7.1). */
 export interface Nsec3Chain {
   readonly count: number;
@@ -299,23 +349,21 @@ export function buildCompactNsec3(c: Classified, apexExtraTypes: readonly number
   const n = entryOwner.length;
   const raw = new Uint8Array(n * 20);
   let hashLength = 20;
+  // Members' hashes may have been made while the zone was read (fast-load.ts hashOwners).
+  const pre = z.ownerHashes !== undefined && z.ownerHashParams !== undefined
+    && z.ownerHashParams.iterations === params.iterations && compareBytes(z.ownerHashParams.salt, params.salt) === 0
+    && hasher.iterations === params.iterations && compareBytes(hasher.salt, params.salt) === 0 ? z.ownerHashes : null;
   for (let j = 0; j < n; j++) {
     const k = entryOwner[j]!;
+    if (pre !== null && entryOffset[j] === 0) {
+      raw.set(pre.subarray(k * OWNER_HASH_LENGTH, (k + 1) * OWNER_HASH_LENGTH), j * 20);
+      continue;
+    }
     const h = hasher.hashWire(canon.subarray(z.ownerStart[k]! + entryOffset[j]!, z.ownerStart[k + 1]!));
     hashLength = h.length;
     raw.set(h, j * 20);
   }
-  const order = new Int32Array(n);
-  for (let j = 0; j < n; j++) order[j] = j;
-  order.sort((x, y) => {
-    const a = x * 20;
-    const b = y * 20;
-    for (let i = 0; i < 20; i++) {
-      const d = raw[a + i]! - raw[b + i]!;
-      if (d !== 0) return d;
-    }
-    return 0;
-  });
+  const order = sortHashes(raw, n);
   const hashes = new Uint8Array(n * 20);
   const bitmaps: Uint8Array[] = new Array(n);
   for (let j = 0; j < n; j++) {

@@ -152,7 +152,17 @@ export interface CompactZone {
   readonly warnings: readonly ZoneWarning[];
   /** Which reader produced it (fast-load.ts), for tests and reports. */
   readonly reader?: 'fast' | 'general';
+  /**
+   * NSEC3 hashes of the owners (OWNER_HASH_LENGTH octets each, owner k at
+   * k × OWNER_HASH_LENGTH) when the loader was asked to make them (with
+   * the parameters of `ownerHashParams`).
+   */
+  readonly ownerHashes?: Uint8Array;
+  readonly ownerHashParams?: { readonly iterations: number; readonly salt: Uint8Array };
 }
+
+/** SHA-1 (RFC 5155 §5): the only NSEC3 hash, 20 octets. */
+export const OWNER_HASH_LENGTH = 20;
 
 /** Position of record `i` for errors and warnings. */
 interface Positions {
@@ -200,6 +210,21 @@ export class CompactZoneBuilder {
 
   get records(): number {
     return this.recType.n;
+  }
+
+  /** Owner names seen so far (ids 0 .. owners−1, in order of first appearance). */
+  get owners(): number {
+    return this.ownerCanonStart.n;
+  }
+
+  /**
+   * The canonical wire names of owners from..to−1, back to back (each name
+   * ends at its root octet): for hashing them elsewhere while loading.
+   */
+  ownerNames(from: number, to: number): Uint8Array {
+    const start = this.ownerCanonStart.a[from]!;
+    const end = to < this.ownerCanonStart.n ? this.ownerCanonStart.a[to]! : this.ownerCanon.n;
+    return this.ownerCanon.a.slice(start, end);
   }
 
   private position(i: number): SourcePosition {
@@ -347,8 +372,12 @@ export class CompactZoneBuilder {
     return this.data.a.subarray(at + 2, at + 2 + len);
   }
 
-  /** Sorts, groups and checks; see the module header. Throws ZoneParseError like loadZone. */
-  finish(): CompactZone {
+  /**
+   * Sorts, groups and checks; see the module header. Throws ZoneParseError
+   * like loadZone. `ownerHashes` (NSEC3 hashes, HASH_LENGTH octets per owner
+   * id) come out in canonical owner order as CompactZone.ownerHashes.
+   */
+  finish(ownerHashes: Uint8Array | null = null): CompactZone {
     const origin = this.origin;
     if (this.soaRecord < 0) throw new ZoneParseError('ERR_ZONE_NO_SOA', `the zone ${origin.toString()} has no SOA record`, { file: this.file, line: 1, column: 1 });
     const owners = this.ownerCanonStart.n;
@@ -437,7 +466,16 @@ export class CompactZoneBuilder {
       while (sp[p] !== 0) p += sp[p]! + 1;
       spellEnd[i] = p + 1;
     }
+    let hashes: Uint8Array | undefined;
+    if (ownerHashes !== null && ownerHashes.length >= owners * OWNER_HASH_LENGTH) {
+      hashes = new Uint8Array(owners * OWNER_HASH_LENGTH);
+      for (let r = 0; r < owners; r++) {
+        const from = order[r]! * OWNER_HASH_LENGTH;
+        hashes.set(ownerHashes.subarray(from, from + OWNER_HASH_LENGTH), r * OWNER_HASH_LENGTH);
+      }
+    }
     return {
+      ...(hashes !== undefined ? { ownerHashes: hashes } : {}),
       origin,
       zoneClass: this.zoneClass,
       ownerCount: owners,

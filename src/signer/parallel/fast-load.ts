@@ -23,7 +23,7 @@ import { parseIPv4 } from '../../zone/rdata/ip.ts';
 import { MAX_TTL, parseNameToken, parseTtlText, RdataCursor } from '../../zone/rdata/cursor.ts';
 import { parseRdata } from '../../zone/rdata/index.ts';
 import { classFromString, RRClass, RRType, typeFromString } from '../../zone/types.ts';
-import { CompactZoneBuilder } from './compact-zone.ts';
+import { CompactZoneBuilder, OWNER_HASH_LENGTH } from './compact-zone.ts';
 import type { CompactZone } from './compact-zone.ts';
 
 export interface CompactLoadOptions {
@@ -33,6 +33,45 @@ export interface CompactLoadOptions {
   readonly class?: number;
   /** Called now and then with the number of records read so far. */
   readonly onRecords?: (records: number) => void;
+  /**
+   * Hashes owner names for NSEC3 while the file is read (in worker threads:
+   * see SigningPool.hashNames). Given back-to-back canonical wire names, it
+   * resolves to their hashes, OWNER_HASH_LENGTH octets each.
+   */
+  readonly hashOwners?: { readonly iterations: number; readonly salt: Uint8Array; hash(names: Uint8Array, count: number): Promise<Uint8Array> };
+}
+
+/** Owner names are sent for hashing in groups of this many. */
+const HASH_GROUP = 8192;
+
+/** Sends new owners of `builder` for hashing; `final` sends the rest too. */
+class OwnerHashing {
+  private sent = 0;
+  private readonly parts: Array<{ from: number; result: Promise<Uint8Array> }> = [];
+  private readonly builder: CompactZoneBuilder;
+  private readonly hasher: NonNullable<CompactLoadOptions['hashOwners']>;
+
+  constructor(builder: CompactZoneBuilder, hasher: NonNullable<CompactLoadOptions['hashOwners']>) {
+    this.builder = builder;
+    this.hasher = hasher;
+  }
+
+  poll(final: boolean): void {
+    const owners = this.builder.owners;
+    while (owners - this.sent >= HASH_GROUP || (final && owners > this.sent)) {
+      const to = Math.min(owners, this.sent + HASH_GROUP);
+      this.parts.push({ from: this.sent, result: this.hasher.hash(this.builder.ownerNames(this.sent, to), to - this.sent) });
+      this.sent = to;
+    }
+  }
+
+  /** Every owner's hash by owner id, once all are back. */
+  async all(): Promise<Uint8Array> {
+    this.poll(true);
+    const out = new Uint8Array(this.builder.owners * OWNER_HASH_LENGTH);
+    for (const part of this.parts) out.set(await part.result, part.from * OWNER_HASH_LENGTH);
+    return out;
+  }
 }
 
 /** The fast reader stops here; the general reader takes over. */
@@ -274,6 +313,7 @@ async function fastLoad(path: string, origin: Name, options: CompactLoadOptions)
   const defaultTtl = options.defaultTtl ?? null;
   if (defaultTtl !== null && (!Number.isInteger(defaultTtl) || defaultTtl < 0 || defaultTtl > MAX_TTL)) throw GIVE_UP;
   const builder = new CompactZoneBuilder(origin, zoneClass, path);
+  const hashing = options.hashOwners ? new OwnerHashing(builder, options.hashOwners) : null;
   const st: ReaderState = { file: path, zoneClass, origin, originWire: origin.wire, lastOwner: null, defaultTtl, lastTtl: null };
   const lexer = new Lexer(path);
   let handle;
@@ -306,6 +346,7 @@ async function fastLoad(path: string, origin: Name, options: CompactLoadOptions)
         if (builder.records >= nextReport) {
           options.onRecords?.(builder.records);
           nextReport += REPORT_EVERY;
+          hashing?.poll(false);
         }
       }
       if (done) break;
@@ -316,13 +357,21 @@ async function fastLoad(path: string, origin: Name, options: CompactLoadOptions)
     await handle.close();
   }
   options.onRecords?.(builder.records);
-  return builder.finish();
+  return finishWithHashes(builder, hashing, options);
+}
+
+async function finishWithHashes(builder: CompactZoneBuilder, hashing: OwnerHashing | null, options: CompactLoadOptions): Promise<CompactZone> {
+  if (hashing === null || options.hashOwners === undefined) return builder.finish();
+  const hashes = await hashing.all();
+  const { iterations, salt } = options.hashOwners;
+  return { ...builder.finish(hashes), ownerHashParams: { iterations, salt } };
 }
 
 /** The general parser's records into the same builder. */
 async function generalLoad(path: string, origin: Name, options: CompactLoadOptions): Promise<CompactZone> {
   const zoneClass = options.class ?? RRClass.IN;
   const builder = new CompactZoneBuilder(origin, zoneClass, path);
+  const hashing = options.hashOwners ? new OwnerHashing(builder, options.hashOwners) : null;
   const parseOptions = options.defaultTtl === undefined ? { origin, class: zoneClass } : { origin, class: zoneClass, defaultTtl: options.defaultTtl };
   let nextReport = REPORT_EVERY;
   for await (const batch of parseZoneFileBatches(path, parseOptions)) {
@@ -333,10 +382,11 @@ async function generalLoad(path: string, origin: Name, options: CompactLoadOptio
     if (builder.records >= nextReport) {
       options.onRecords?.(builder.records);
       nextReport += REPORT_EVERY;
+      hashing?.poll(false);
     }
   }
   options.onRecords?.(builder.records);
-  return builder.finish();
+  return finishWithHashes(builder, hashing, options);
 }
 
 /**

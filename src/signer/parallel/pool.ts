@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { SignetError } from '../../core/errors.ts';
 import type { BatchCounts, WorkerInit } from './process-batch.ts';
-import type { BatchMessage, ResultMessage } from './worker.ts';
+import type { BatchMessage, HashMessage, ResultMessage } from './worker.ts';
 
 /** The number of workers to use when not told: one per core the process may use. */
 export function defaultWorkerCount(): number {
@@ -124,7 +124,18 @@ export class SigningPool {
     return result;
   }
 
-  private async send(buffer: ArrayBuffer): Promise<BatchResult> {
+  /**
+   * NSEC3 hashes (RFC 5155 §5) of `count` back-to-back canonical wire names,
+   * 20 octets each, computed by a worker.
+   */
+  hashNames(names: Uint8Array, count: number, iterations: number, salt: Uint8Array): Promise<Uint8Array> {
+    const buffer = names.byteOffset === 0 && names.byteLength === names.buffer.byteLength ? names.buffer as ArrayBuffer : names.slice().buffer as ArrayBuffer;
+    const result = this.send(buffer, { names: buffer, count, iterations, salt }).then((r) => r.output);
+    result.catch(() => {});
+    return result;
+  }
+
+  private async send(buffer: ArrayBuffer, hash?: HashMessage['hash']): Promise<BatchResult> {
     await this.started;
     if (this.failure !== null) throw this.failure;
     if (this.closed) throw new SignetError('ERR_SIGN_WORKER', 'the signing pool is closed');
@@ -134,7 +145,8 @@ export class SigningPool {
     return new Promise<BatchResult>((resolve, reject) => {
       this.pending.set(id, { slot, resolve, reject });
       slot.inFlight++;
-      slot.worker.postMessage({ id, buffer } satisfies BatchMessage, [buffer]);
+      if (hash !== undefined) slot.worker.postMessage({ id, hash } satisfies HashMessage, [buffer]);
+      else slot.worker.postMessage({ id, buffer } satisfies BatchMessage, [buffer]);
     });
   }
 
