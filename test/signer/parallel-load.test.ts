@@ -132,6 +132,19 @@ describe('loadCompactZone gives what loadZone gives', () => {
     expect(readers.filter((r) => r === 'fast').length).toBeGreaterThan(3);
   });
 
+  it('on many names that share long prefixes, nested and not (the owner sort)', async () => {
+    const lines = [HEAD];
+    for (let i = 0; i < 3000; i++) {
+      const label = `customer-${String((i * 7919) % 3000).padStart(7, '0')}`;
+      lines.push(`${label} A 10.0.${i >> 8}.${i & 255}\n`);
+      if (i % 5 === 0) lines.push(`sub.${label} TXT "x"\n`, `a.b.${label} AAAA 2001:db8::${i.toString(16)}\n`);
+      if (i % 7 === 0) lines.push(`${label}-longer-label-here MX 10 ${label}\n`);
+      if (i % 11 === 0) lines.push(`\\000${label} A 10.1.0.1\n`, `${label}\\255 A 10.1.0.2\n`);
+    }
+    expect(await same(zoneFile(lines.join('')), example)).toBe('fast');
+    expect(await same(zoneFile(lines.filter((l) => !l.includes('\\')).join('')), example)).toBe('fast');
+  });
+
   it('on a missing file', async () => {
     await same(join(dir, 'missing.zone'), example);
   });

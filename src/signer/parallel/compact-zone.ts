@@ -64,9 +64,16 @@ class Bytes {
   }
   put(b: Uint8Array, start = 0, end = b.length): number {
     const at = this.n;
-    this.reserve(end - start);
-    this.a.set(start === 0 && end === b.length ? b : b.subarray(start, end), at);
-    this.n += end - start;
+    const len = end - start;
+    this.reserve(len);
+    if (len <= 64) {
+      // A byte loop beats creating a view for the short names and RDATA that make up a zone.
+      const a = this.a;
+      for (let i = 0; i < len; i++) a[at + i] = b[start + i]!;
+    } else {
+      this.a.set(start === 0 && end === b.length ? b : b.subarray(start, end), at);
+    }
+    this.n += len;
     return at;
   }
   trimmed(): Uint8Array {
@@ -181,6 +188,7 @@ export class CompactZoneBuilder {
   // Owner names: id → canonical wire (ownerCanon), first spelling (ownerSpell),
   // found again through an open-addressing table on the canonical bytes.
   private table = new Int32Array(1 << 12).fill(-1);
+  private readonly ownerHash = new IntList();
   private readonly ownerCanon = new Bytes();
   private readonly ownerCanonStart = new IntList();
   private readonly spelling = new Bytes();
@@ -276,7 +284,7 @@ export class CompactZoneBuilder {
         }
         id = this.ownerCanonStart.n;
         this.ownerCanonStart.push(this.ownerCanon.put(canon));
-        this.insert(canon, id);
+        this.insert(id);
         spell = this.spelling.put(owner);
         this.ownerSpellStart.push(spell);
       } else {
@@ -323,7 +331,7 @@ export class CompactZoneBuilder {
   private static hash(b: Uint8Array): number {
     let h = 0x811c9dc5;
     for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
-    return (h ^ (h >>> 15)) >>> 0;
+    return (h ^ (h >>> 15)) & 0x7fffffff;
   }
 
   private canonEquals(id: number, b: Uint8Array): boolean {
@@ -335,33 +343,38 @@ export class CompactZoneBuilder {
     return true;
   }
 
-  /** The id of the owner with canonical wire `canon`, or −1. */
+  private lastHash = 0;
+
+  /** The id of the owner with canonical wire `canon`, or −1 (the hash is kept for insert). */
   private lookup(canon: Uint8Array): number {
     const mask = this.table.length - 1;
-    for (let slot = CompactZoneBuilder.hash(canon) & mask; ; slot = (slot + 1) & mask) {
+    const h = CompactZoneBuilder.hash(canon);
+    this.lastHash = h;
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
       const id = this.table[slot]!;
       if (id < 0) return -1;
       if (this.canonEquals(id, canon)) return id;
     }
   }
 
-  private insert(canon: Uint8Array, id: number): void {
-    if ((this.ownerCanonStart.n) * 2 > this.table.length) {
-      // Grow to keep the load under one half: rehash every owner.
+  /** Adds owner `id`, whose name was just looked up. */
+  private insert(id: number): void {
+    const h = this.lastHash;
+    this.ownerHash.push(h);
+    if (this.ownerHash.n * 2 > this.table.length) {
+      // Grow to keep the load under one half: every owner goes to its slot in the bigger table.
       const bigger = new Int32Array(this.table.length * 2).fill(-1);
       const mask = bigger.length - 1;
-      for (let k = 0; k < this.ownerCanonStart.n; k++) {
-        if (k === id) continue;
-        const start = this.ownerCanonStart.a[k]!;
-        const end = k + 1 < this.ownerCanonStart.n ? this.ownerCanonStart.a[k + 1]! : this.ownerCanon.n;
-        let slot = CompactZoneBuilder.hash(this.ownerCanon.a.subarray(start, end)) & mask;
+      for (let k = 0; k < this.ownerHash.n; k++) {
+        let slot = this.ownerHash.a[k]! & mask;
         while (bigger[slot]! >= 0) slot = (slot + 1) & mask;
         bigger[slot] = k;
       }
       this.table = bigger;
+      return;
     }
     const mask = this.table.length - 1;
-    let slot = CompactZoneBuilder.hash(canon) & mask;
+    let slot = h & mask;
     while (this.table[slot]! >= 0) slot = (slot + 1) & mask;
     this.table[slot] = id;
   }
@@ -393,22 +406,7 @@ export class CompactZoneBuilder {
       writeSortKey(keys, canonArena, canonStart[id]!, canonEnd(id));
     }
     keyStart[owners] = keys.n;
-    const k = keys.a;
-    const order = new Int32Array(owners);
-    for (let id = 0; id < owners; id++) order[id] = id;
-    order.sort((x, y) => {
-      let a = keyStart[x]!;
-      let b = keyStart[y]!;
-      const ae = keyStart[x + 1]!;
-      const be = keyStart[y + 1]!;
-      while (a < ae && b < be) {
-        const d = k[a]! - k[b]!;
-        if (d !== 0) return d;
-        a++;
-        b++;
-      }
-      return (ae - a) - (be - b);
-    });
+    const order = sortKeys(keys.a, keyStart, owners, originKeyLength(this.originCanon));
     const rank = new Int32Array(owners);
     for (let r = 0; r < owners; r++) rank[order[r]!] = r;
 
@@ -588,6 +586,73 @@ export class CompactZoneBuilder {
     }
     rsRdataCount.push(kept);
   }
+}
+
+/** k[p] inside the key, 0 past its end (a shorter key sorts first). */
+function byteAt(k: Uint8Array, p: number, end: number): number {
+  return p < end ? k[p]! : 0;
+}
+
+/** Length of the sort key of the origin: the part every owner's key starts with. */
+function originKeyLength(originCanon: Uint8Array): number {
+  const b = new Bytes(originCanon.length * 2 + 2);
+  writeSortKey(b, originCanon, 0, originCanon.length);
+  return b.n;
+}
+
+function compareKeys(k: Uint8Array, keyStart: Int32Array, x: number, y: number): number {
+  let a = keyStart[x]!;
+  let b = keyStart[y]!;
+  const ae = keyStart[x + 1]!;
+  const be = keyStart[y + 1]!;
+  while (a < ae && b < be) {
+    const d = k[a]! - k[b]!;
+    if (d !== 0) return d;
+    a++;
+    b++;
+  }
+  return (ae - a) - (be - b);
+}
+
+/**
+ * The owners in canonical order from their sort keys. Every key starts with
+ * the origin's (`skip` octets); the next octets, as many as fit beside the
+ * owner index in 64 bits, go into one number for a native numeric sort, and
+ * runs that share them are finished with a full comparison.
+ */
+function sortKeys(k: Uint8Array, keyStart: Int32Array, owners: number, skip: number): Int32Array {
+  const order = new Int32Array(owners);
+  let bits = 1;
+  while (2 ** bits < owners) bits++;
+  if (bits > 26) {
+    for (let i = 0; i < owners; i++) order[i] = i;
+    order.sort((x, y) => compareKeys(k, keyStart, x, y));
+    return order;
+  }
+  const values = new BigUint64Array(owners);
+  const words = new Uint32Array(values.buffer);
+  const mask = 2 ** bits - 1;
+  for (let i = 0; i < owners; i++) {
+    const start = keyStart[i]! + skip;
+    const end = keyStart[i + 1]!;
+    words[i * 2 + 1] = ((byteAt(k, start, end) << 24) | (byteAt(k, start + 1, end) << 16) | (byteAt(k, start + 2, end) << 8) | byteAt(k, start + 3, end)) >>> 0;
+    words[i * 2] = ((((byteAt(k, start + 4, end) << 24) | (byteAt(k, start + 5, end) << 16) | (byteAt(k, start + 6, end) << 8) | byteAt(k, start + 7, end)) & ~mask) | i) >>> 0;
+  }
+  values.sort();
+  for (let i = 0; i < owners; i++) order[i] = words[i * 2]! & mask;
+  // Runs with the same leading octets: order them by the whole key.
+  let runStart = 0;
+  for (let i = 1; i <= owners; i++) {
+    const same = i < owners && words[i * 2 + 1] === words[(i - 1) * 2 + 1] && ((words[i * 2]! & ~mask) >>> 0) === ((words[(i - 1) * 2]! & ~mask) >>> 0);
+    if (same) continue;
+    if (i - runStart > 1) {
+      const run = Array.from(order.subarray(runStart, i));
+      run.sort((x, y) => compareKeys(k, keyStart, x, y));
+      order.set(run, runStart);
+    }
+    runStart = i;
+  }
+  return order;
 }
 
 interface RdataPair {

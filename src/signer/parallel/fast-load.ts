@@ -234,7 +234,7 @@ export function readRecord(st: ReaderState, e: Entry, out: FastRecord): void {
   }
   const typeToken = tokens[i];
   if (!typeToken || typeToken.quoted) throw GIVE_UP;
-  const type = typeFromString(typeToken.text);
+  const type = typeOf(typeToken.text);
   if (type === null || isMetaType(type)) throw GIVE_UP;
   if (cls !== null && cls !== st.zoneClass) throw GIVE_UP;
   const rdata = rdataOf(st, type, tokens, i + 1, e);
@@ -303,6 +303,17 @@ function implicitTtl(st: ReaderState, type: number, rdata: Uint8Array): number {
     return minimum;
   }
   throw GIVE_UP;
+}
+
+/** typeFromString remembered per spelling: a zone uses a handful of type names. */
+const typeNames = new Map<string, number | null>();
+function typeOf(text: string): number | null {
+  let t = typeNames.get(text);
+  if (t === undefined) {
+    t = typeFromString(text);
+    if (typeNames.size < 1024) typeNames.set(text, t);
+  }
+  return t;
 }
 
 /** How often (in records) onRecords is called. */
