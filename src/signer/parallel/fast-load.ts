@@ -19,7 +19,8 @@ import { Lexer } from '../../zone/lexer.ts';
 import type { Entry, Token } from '../../zone/lexer.ts';
 import type { Name } from '../../zone/name.ts';
 import { parseZoneFileBatches } from '../../zone/parser.ts';
-import { parseIPv4 } from '../../zone/rdata/ip.ts';
+import { parseIPv4, parseIPv6 } from '../../zone/rdata/ip.ts';
+import { decodeCharString } from '../../zone/rdata/text.ts';
 import { MAX_TTL, parseNameToken, parseTtlText, RdataCursor } from '../../zone/rdata/cursor.ts';
 import { parseRdata } from '../../zone/rdata/index.ts';
 import { classFromString, RRClass, RRType, typeFromString } from '../../zone/types.ts';
@@ -141,6 +142,8 @@ function nameInto(tok: Token, origin: Name, originWire: Uint8Array, file: string
 /** Scratch for owner names and name RDATA (each at most 255 octets, plus a preference). */
 const ownerScratch = new Uint8Array(256);
 const rdataScratch = new Uint8Array(260);
+/** TXT RDATA is at most 65535 octets (RDLENGTH). */
+const txtScratch = new Uint8Array(65535);
 
 /** The fast reader's state across a file: what parser.ts keeps in RecordBuilder and FileContext. */
 export interface ReaderState {
@@ -260,11 +263,33 @@ function record(st: ReaderState, e: Entry, builder: CompactZoneBuilder): void {
 function rdataOf(st: ReaderState, type: number, tokens: readonly Token[], at: number, e: Entry): Uint8Array {
   const left = tokens.length - at;
   const t = tokens[at];
+  // RFC 3597 §5 generic RDATA (`\# len hex`) is the codecs' business.
+  if (t !== undefined && !t.quoted && t.text === '\\#') return parseRdata(type, new RdataCursor(tokens, at, e.file, st.origin, e.end));
+  if (t !== undefined && (type === RRType.TXT || type === RRType.SPF)) {
+    // RFC 1035 §3.3.14: each token one <character-string> of at most 255 octets, quoted or not.
+    let o = 0;
+    for (let k = at; k < tokens.length; k++) {
+      const b = decodeCharString(tokens[k]!.text);
+      if (b.length > 255 || o + 1 + b.length > txtScratch.length) throw GIVE_UP;
+      txtScratch[o++] = b.length;
+      txtScratch.set(b, o);
+      o += b.length;
+    }
+    // A view of scratch: the builder copies RDATA at once.
+    return txtScratch.subarray(0, o);
+  }
   if (t !== undefined && !t.quoted) {
     switch (type) {
       case RRType.A:
         if (left === 1) {
           const b = parseIPv4(t.text);
+          if (b === null) throw GIVE_UP;
+          return b;
+        }
+        break;
+      case RRType.AAAA:
+        if (left === 1) {
+          const b = parseIPv6(t.text);
           if (b === null) throw GIVE_UP;
           return b;
         }
