@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compactToZone } from '../../src/signer/parallel/compact-zone.ts';
+import { digestZone } from '../../src/manager/rollover-input.ts';
+import { compactSoaSerial, compactToZone, digestCompactZone } from '../../src/signer/parallel/compact-zone.ts';
 import { loadCompactZone } from '../../src/signer/parallel/fast-load.ts';
 import { loadZone } from '../../src/zone/load.ts';
 import { Name } from '../../src/zone/name.ts';
@@ -143,6 +144,16 @@ describe('loadCompactZone gives what loadZone gives', () => {
     }
     expect(await same(zoneFile(lines.join('')), example)).toBe('fast');
     expect(await same(zoneFile(lines.filter((l) => !l.includes('\\')).join('')), example)).toBe('fast');
+  });
+
+  it('with the manager\'s input digest, largest TTL and SOA serial', async () => {
+    for (const [file, origin] of [['zones/example.com.zone', 'example.com.'], ['zones/test/varied.zone', 'varied.example.']] as const) {
+      const zone = await loadZone(file, Name.parse(origin));
+      const compact = await loadCompactZone(file, Name.parse(origin));
+      expect(digestCompactZone(compact)).toEqual(digestZone(zone));
+      const soa = zone.rrsets.find((r) => r.type === 6)!.rdatas[0]!;
+      expect(compactSoaSerial(compact)).toBe(new DataView(soa.buffer, soa.byteOffset).getUint32(soa.length - 20));
+    }
   });
 
   it('on a missing file', async () => {

@@ -18,8 +18,9 @@
  * - NS at the apex.
  * Owners come out in canonical order (RFC 4034 §6.1), RRsets by type.
  */
+import { createHash } from 'node:crypto';
 import { compareBytes } from '../../core/bytes.ts';
-import { ZoneParseError } from '../../core/errors.ts';
+import { SignetError, ZoneParseError } from '../../core/errors.ts';
 import type { SourcePosition } from '../../core/errors.ts';
 import { canonicalRdata } from '../../zone/canonical.ts';
 import { Name } from '../../zone/name.ts';
@@ -723,4 +724,48 @@ export function compactToZone(z: CompactZone): Zone {
     }
   }
   return { origin: z.origin, rrsets, warnings: z.warnings };
+}
+
+/**
+ * The input digest and largest TTL exactly as src/manager/rollover-input.ts
+ * digestZone computes them from a Zone (SHA-256 over every RRset: canonical
+ * owner, type, class, TTL, RDATA count, then each canonical RDATA with its
+ * length), so the manager can tell whether a zone changed without the
+ * object model.
+ */
+export function digestCompactZone(z: CompactZone): { digest: string; maxTtl: number } {
+  const hash = createHash('sha256');
+  const header = Buffer.alloc(10);
+  let maxTtl = 0;
+  for (let k = 0; k < z.ownerCount; k++) {
+    const owner = z.canon.subarray(z.ownerStart[k]!, z.ownerStart[k + 1]!);
+    for (let i = z.ownerRRsets[k]!; i < z.ownerRRsets[k + 1]!; i++) {
+      const ttl = z.rsTtl[i]!;
+      if (ttl > maxTtl) maxTtl = ttl;
+      const type = z.rsType[i]!;
+      hash.update(owner);
+      header.writeUInt16BE(type, 0);
+      header.writeUInt16BE(z.zoneClass, 2);
+      header.writeUInt32BE(ttl, 4);
+      header.writeUInt16BE(z.rsRdataCount[i]!, 8);
+      hash.update(header);
+      for (const rdata of rrsetRdatas(z, i)) {
+        header.writeUInt16BE(rdata.length, 0);
+        hash.update(header.subarray(0, 2));
+        hash.update(canonicalRdata(type, rdata));
+      }
+    }
+  }
+  return { digest: hash.digest('hex'), maxTtl };
+}
+
+/** The SOA serial of the input (RFC 1035 §3.3.13: the first of the five 32-bit fields that end the SOA RDATA). */
+export function compactSoaSerial(z: CompactZone): number {
+  const k = 0;
+  for (let i = z.ownerRRsets[k]!; i < z.ownerRRsets[k + 1]!; i++) {
+    if (z.rsType[i] !== RRType.SOA) continue;
+    const rdata = rrsetRdatas(z, i)[0]!;
+    return new DataView(rdata.buffer, rdata.byteOffset, rdata.byteLength).getUint32(rdata.length - 20);
+  }
+  throw new SignetError('ERR_ZONE_NO_SOA', 'the zone has no SOA record');
 }
