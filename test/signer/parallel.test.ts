@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BatchWriter, UNIT_SIGN } from '../../src/signer/parallel/batch.ts';
+import { nsec3Hash } from '../../src/signer/nsec3-hash.ts';
 import { SigningPool } from '../../src/signer/parallel/pool.ts';
 import { signZoneParallel } from '../../src/signer/parallel/sign-parallel.ts';
 import { signZone } from '../../src/signer/sign-zone.ts';
@@ -67,6 +68,20 @@ describe('SigningPool', () => {
       const { output, counts } = await pool.run(w.finish());
       expect(counts.created).toBe(1);
       expect(decodeRrsig(output.subarray(3)).keyTag).toBe(key.key.keyTag);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('also runs workers through the tsx loader (the fallback when esbuild cannot bundle)', async () => {
+    const key = ed25519Parallel(1, 257, 'csk');
+    const pool = new SigningPool(1, { mode: 'rdata', keys: [key.material!], ksk: [0], zsk: [0], signer: Name.parse('example.').canonical, inception: 1 }, 'tsx');
+    try {
+      const w = new BatchWriter();
+      w.begin(UNIT_SIGN, Name.parse('example.').canonical, RRType.A, 1, 300, 2);
+      w.rdata(Uint8Array.of(192, 0, 2, 1));
+      expect((await pool.run(w.finish())).counts.created).toBe(1);
+      expect(Buffer.from(await pool.hashNames(Name.parse('example.').canonical, 1, 0, new Uint8Array(0)))).toEqual(Buffer.from(nsec3Hash(Name.parse('example.'), 0, new Uint8Array(0))));
     } finally {
       await pool.close();
     }

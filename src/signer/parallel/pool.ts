@@ -73,11 +73,15 @@ export class SigningPool {
   /** Resolves once the workers exist (after the bundle is ready). */
   private readonly started: Promise<void>;
 
-  /** Starts `count` workers; they load their keys while the caller prepares work. */
-  constructor(count: number, init: WorkerInit) {
+  /**
+   * Starts `count` workers; they load their keys while the caller prepares
+   * work. `entry` 'tsx' skips the bundle and starts worker-entry.js (the
+   * fallback, also used by its test).
+   */
+  constructor(count: number, init: WorkerInit, entry: 'bundle' | 'tsx' = 'bundle') {
     if (!Number.isInteger(count) || count < 1) throw new SignetError('ERR_SIGN_WORKERS', `worker count ${count} must be a positive integer`);
     this.count = count;
-    this.started = bundledWorker().then((url) => {
+    this.started = (entry === 'bundle' ? bundledWorker() : Promise.resolve(null)).then((url) => {
       if (this.closed) return;
       for (let i = 0; i < count; i++) {
         const worker = new Worker(url ?? ENTRY, { workerData: init, stdout: false, stderr: false });
