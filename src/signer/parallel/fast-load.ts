@@ -24,7 +24,8 @@ import { decodeCharString } from '../../zone/rdata/text.ts';
 import { MAX_TTL, parseNameToken, parseTtlText, RdataCursor } from '../../zone/rdata/cursor.ts';
 import { parseRdata } from '../../zone/rdata/index.ts';
 import { classFromString, RRClass, RRType, typeFromString } from '../../zone/types.ts';
-import { CompactZoneBuilder, OWNER_HASH_LENGTH } from './compact-zone.ts';
+import { CompactZoneBuilder } from './compact-builder.ts';
+import { OWNER_HASH_LENGTH } from './compact-zone.ts';
 import type { CompactZone } from './compact-zone.ts';
 
 export interface CompactLoadOptions {

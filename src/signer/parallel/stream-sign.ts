@@ -21,7 +21,6 @@ import { Name } from '../../zone/name.ts';
 import type { RRset } from '../../zone/record.ts';
 import { RRType } from '../../zone/types.ts';
 import type { SignWarning } from '../authority.ts';
-import { NSEC3_FLAG_OPT_OUT } from '../nsec3.ts';
 import { NSEC3_HASH_SHA1 } from '../nsec3-hash.ts';
 import { reusableSignatures, rrsigExpiration } from '../reuse.ts';
 import type { ReuseOptions } from '../reuse.ts';
@@ -32,7 +31,7 @@ import { checkValidityOptions, hashedJitterWire, signatureExpiration, signatureI
 import type { JitterSource } from '../validity.ts';
 import { BATCH_BYTES, BatchWriter, UNIT_KSK, UNIT_REUSED, UNIT_SIGN } from './batch.ts';
 import { buildCompactNsec3, classifyCompact, isSignedKind, KIND_APEX, KIND_GONE, nsecBitmaps } from './compact-plan.ts';
-import type { Nsec3Chain } from './compact-plan.ts';
+import { Nsec3Records, NsecRecords } from './denial-records.ts';
 import type { CompactZone } from './compact-zone.ts';
 import { rrsetRdatas } from './compact-zone.ts';
 import type { ParallelActiveKey } from './keys.ts';
@@ -91,36 +90,6 @@ export function startStreamPool(options: StreamSignOptions, signerCanonical: Uin
   return init === null ? null : new SigningPool(workers, init);
 }
 
-/** Offset of the label right below the origin in canonical wire name[start..end), or −1 for the origin itself. */
-function labelBelowOrigin(name: Uint8Array, start: number, end: number, originLength: number): number {
-  let p = start;
-  while (p < end && name[p] !== 0) {
-    const next = p + name[p]! + 1;
-    if (end - next === originLength) return p;
-    p = next;
-  }
-  return -1;
-}
-
-const BASE32HEX = Buffer.from('0123456789abcdefghijklmnopqrstuv', 'latin1');
-
-/** base32hex (RFC 5155 §3.3, lowercase, no padding) of b[start..end) into out[at..]; returns the length. */
-function base32hexInto(b: Uint8Array, start: number, end: number, out: Uint8Array, at: number): number {
-  let bits = 0;
-  let value = 0;
-  let o = at;
-  for (let i = start; i < end; i++) {
-    value = ((value << 8) | b[i]!) & 0xffff;
-    bits += 8;
-    while (bits >= 5) {
-      out[o++] = BASE32HEX[(value >>> (bits - 5)) & 31]!;
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out[o++] = BASE32HEX[(value << (5 - bits)) & 31]!;
-  return o - at;
-}
-
 /**
  * Signs `zone` and gives the signed master file to `sink`, batch by batch in
  * order. Pure but for the crypto: the clock comes in as `now`.
@@ -163,24 +132,15 @@ export async function signCompactZone(zone: CompactZone, sink: ByteSink, options
   if (options.cds && options.cds.length > 0) apexAdded.push(apexSet(RRType.CDS, options.dnskeyTtl, options.cds));
   if (options.cdnskey && options.cdnskey.length > 0) apexAdded.push(apexSet(RRType.CDNSKEY, options.dnskeyTtl, options.cdnskey));
   const apexExtraTypes = apexAdded.map((r) => r.type);
-  let nsecBitmap: Array<Uint8Array | null> | null = null;
-  let chain: Nsec3Chain | null = null;
-  let nsec3Prefix = new Uint8Array(0);
+  let nsec: NsecRecords | null = null;
+  let nsec3: Nsec3Records | null = null;
   if (options.denial.kind === 'nsec') {
-    nsecBitmap = nsecBitmaps(c, apexExtraTypes);
+    nsec = new NsecRecords(zone, nsecBitmaps(c, apexExtraTypes));
   } else {
     const params = options.denial;
-    chain = buildCompactNsec3(c, apexExtraTypes, params);
+    nsec3 = new Nsec3Records(buildCompactNsec3(c, apexExtraTypes, params), params, origin);
     // RFC 5155 §4.1.2: the NSEC3PARAM Flags field is 0.
     apexAdded.push(apexSet(RRType.NSEC3PARAM, denialTtl, [encodeNsec3Param({ hashAlgorithm: NSEC3_HASH_SHA1, flags: 0, iterations: params.iterations, salt: params.salt })]));
-    // The RDATA prefix every NSEC3 shares: algorithm, flags, iterations, salt (RFC 5155 §3.2).
-    nsec3Prefix = new Uint8Array(5 + params.salt.length);
-    nsec3Prefix[0] = NSEC3_HASH_SHA1;
-    nsec3Prefix[1] = params.optOut ? NSEC3_FLAG_OPT_OUT : 0;
-    nsec3Prefix[2] = params.iterations >>> 8;
-    nsec3Prefix[3] = params.iterations & 0xff;
-    nsec3Prefix[4] = params.salt.length;
-    nsec3Prefix.set(params.salt, 5);
   }
 
   // Count the output and the signatures to make, for progress and the thread decision.
@@ -194,14 +154,14 @@ export async function signCompactZone(zone: CompactZone, sink: ByteSink, options
       total++;
       if (isSignedKind(kind, zone.rsType[i]!)) toSign++;
     }
-    if (nsecBitmap !== null && nsecBitmap[k] !== null) {
+    if (nsec !== null && nsec.has(k)) {
       total++;
       toSign++;
     }
   }
-  if (chain !== null) {
-    total += chain.count;
-    toSign += chain.count;
+  if (nsec3 !== null) {
+    total += nsec3.count;
+    toSign += nsec3.count;
   }
 
   // Where the work runs: a pool given or started here, or this thread.
@@ -297,8 +257,8 @@ export async function signCompactZone(zone: CompactZone, sink: ByteSink, options
       }
       case FROM_SOA: return [canonicalRdata(type, soaRdata)];
       case FROM_OBJECT: return [...objectSource!.canonicalRdatas];
-      case FROM_NSEC: return [nsecRdata(index)];
-      default: return [nsec3Rdata(index)];
+      case FROM_NSEC: return [nsec!.rdata(index)];
+      default: return [nsec3!.rdata(index)];
     }
   };
 
@@ -375,105 +335,25 @@ export async function signCompactZone(zone: CompactZone, sink: ByteSink, options
     return unitDone();
   };
 
-  // NSEC at owner k: next owner in the chain (canonical, lowercase: see nsec.ts), then the bitmap.
-  const nsecNext = new Int32Array(zone.ownerCount).fill(-1);
-  if (nsecBitmap !== null) {
-    let firstMember = -1;
-    let prev = -1;
-    for (let k = 0; k < zone.ownerCount; k++) {
-      if (nsecBitmap[k] === null) continue;
-      if (firstMember < 0) firstMember = k;
-      if (prev >= 0) nsecNext[prev] = k;
-      prev = k;
-    }
-    if (prev >= 0) nsecNext[prev] = firstMember;
-  }
-  const writeNsecRdata = (k: number, dst: Uint8Array, at: number): void => {
-    const next = nsecNext[k]!;
-    const ns = zone.ownerStart[next]!;
-    const ne = zone.ownerStart[next + 1]!;
-    dst.set(zone.canon.subarray(ns, ne), at);
-    dst.set(nsecBitmap![k]!, at + ne - ns);
-  };
-  const nsecLength = (k: number): number => {
-    const next = nsecNext[k]!;
-    return zone.ownerStart[next + 1]! - zone.ownerStart[next]! + nsecBitmap![k]!.length;
-  };
-  function nsecRdata(k: number): Uint8Array {
-    const rd = new Uint8Array(nsecLength(k));
-    writeNsecRdata(k, rd, 0);
-    return rd;
-  }
   const emitNsec = (k: number): boolean => {
     const f = c.first[k]!;
     const spelled = zone.spell.subarray(zone.rsSpellStart[f]!, zone.rsSpellEnd[f]!);
     beginUnit(spelled, zone.canon, zone.ownerStart[k]!, zone.ownerStart[k + 1]!, RRType.NSEC, denialTtl, ROLE_ZSK, FROM_NSEC, k);
-    const length = nsecLength(k);
-    writeNsecRdata(k, writer.buffer, writer.reserveRdata(length));
+    nsec!.write(k, writer.buffer, writer.reserveRdata(nsec!.length(k)));
     return unitDone();
   };
-
-  // NSEC3 entry j: owner <base32hex(hash)>.<origin> (RFC 5155 §3.3), RDATA with the next hash.
-  const nsec3Owner = new Uint8Array(1 + 52 + originWire.length);
-  const nsec3Canon = new Uint8Array(1 + 52 + originCanon.length);
-  let labelOf = -1;
-  let labelLength = 0;
-  const nsec3Label = (j: number): number => {
-    if (labelOf === j) return labelLength;
-    const h = chain!.hashes;
-    const len = base32hexInto(h, j * 20, j * 20 + chain!.hashLength, nsec3Owner, 1);
-    nsec3Owner[0] = len;
-    nsec3Owner.set(originWire, 1 + len);
-    nsec3Canon.set(nsec3Owner.subarray(0, 1 + len), 0);
-    nsec3Canon.set(originCanon, 1 + len);
-    labelOf = j;
-    labelLength = len;
-    return len;
-  };
-  const nsec3Length = (j: number): number => nsec3Prefix.length + 1 + chain!.hashLength + chain!.bitmaps[j]!.length;
-  const writeNsec3Rdata = (j: number, dst: Uint8Array, at: number): void => {
-    const ch = chain!;
-    const next = (j + 1) % ch.count;
-    dst.set(nsec3Prefix, at);
-    dst[at + nsec3Prefix.length] = ch.hashLength;
-    dst.set(ch.hashes.subarray(next * 20, next * 20 + ch.hashLength), at + nsec3Prefix.length + 1);
-    dst.set(ch.bitmaps[j]!, at + nsec3Prefix.length + 1 + ch.hashLength);
-  };
-  function nsec3Rdata(j: number): Uint8Array {
-    const rd = new Uint8Array(nsec3Length(j));
-    writeNsec3Rdata(j, rd, 0);
-    return rd;
-  }
   const emitNsec3 = (j: number): boolean => {
-    const len = nsec3Label(j);
-    beginUnit(nsec3Owner.subarray(0, 1 + len + originWire.length), nsec3Canon, 0, 1 + len + originCanon.length, RRType.NSEC3, denialTtl, ROLE_ZSK, FROM_NSEC3, j);
-    writeNsec3Rdata(j, writer.buffer, writer.reserveRdata(nsec3Length(j)));
+    const canon = nsec3!.canonicalOwner(j);
+    beginUnit(nsec3!.owner(j), canon, 0, canon.length, RRType.NSEC3, denialTtl, ROLE_ZSK, FROM_NSEC3, j);
+    nsec3!.write(j, writer.buffer, writer.reserveRdata(nsec3!.length(j)));
     return unitDone();
   };
 
-  // The merge of NSEC3 owners into the canonical order (orderRRsets in sign-zone.ts).
+  // The NSEC3 owners merge into the canonical order of the zone's names (orderRRsets in sign-zone.ts).
   let nextNsec3 = 0;
-  const nsec3Count = chain === null ? 0 : chain.count;
-  const nsec3Before = (k: number, type: number): boolean => {
-    // Does NSEC3 entry `nextNsec3` sort before (owner k, type)?
-    const cs = zone.ownerStart[k]!;
-    const ce = zone.ownerStart[k + 1]!;
-    const below = labelBelowOrigin(zone.canon, cs, ce, originCanon.length);
-    if (below < 0) return false; // the apex sorts before every NSEC3 owner
-    const len = nsec3Label(nextNsec3);
-    const ownLength = zone.canon[below]!;
-    const n = Math.min(len, ownLength);
-    for (let q = 0; q < n; q++) {
-      const d = nsec3Canon[1 + q]! - zone.canon[below + 1 + q]!;
-      if (d !== 0) return d < 0;
-    }
-    if (len !== ownLength) return len < ownLength;
-    // Same label below the origin: the NSEC3 owner is this name or its ancestor.
-    if (below !== cs) return true;
-    return RRType.NSEC3 < type;
-  };
-  const nsec3Before2 = async (k: number, type: number): Promise<void> => {
-    while (nextNsec3 < nsec3Count && nsec3Before(k, type)) if (emitNsec3(nextNsec3++)) await flush();
+  const nsec3Count = nsec3 === null ? 0 : nsec3.count;
+  const nsec3Before = async (k: number, type: number): Promise<void> => {
+    while (nextNsec3 < nsec3Count && nsec3!.sortsBefore(nextNsec3, zone, k, type)) if (emitNsec3(nextNsec3++)) await flush();
   };
 
   try {
@@ -482,7 +362,7 @@ export async function signCompactZone(zone: CompactZone, sink: ByteSink, options
     for (let k = 0; k < zone.ownerCount; k++) {
       const kind = c.kind[k]!;
       if (kind === KIND_GONE) continue;
-      const hasNsec = nsecBitmap !== null && nsecBitmap[k] !== null;
+      const hasNsec = nsec !== null && nsec.has(k);
       if (kind === KIND_APEX) {
         // The apex: its RRsets and the signer's, by type.
         const here: Array<{ type: number; zone: number; object: RRset | null }> = [];
@@ -505,15 +385,15 @@ export async function signCompactZone(zone: CompactZone, sink: ByteSink, options
         if (c.kept[i] === 0) continue;
         const type = zone.rsType[i]!;
         if (nsecPending && RRType.NSEC < type) {
-          if (nsec3Count > nextNsec3) await nsec3Before2(k, RRType.NSEC);
+          if (nsec3Count > nextNsec3) await nsec3Before(k, RRType.NSEC);
           if (emitNsec(k)) await flush();
           nsecPending = false;
         }
-        if (nsec3Count > nextNsec3) await nsec3Before2(k, type);
+        if (nsec3Count > nextNsec3) await nsec3Before(k, type);
         if (emitZoneRRset(k, i)) await flush();
       }
       if (nsecPending) {
-        if (nsec3Count > nextNsec3) await nsec3Before2(k, RRType.NSEC);
+        if (nsec3Count > nextNsec3) await nsec3Before(k, RRType.NSEC);
         if (emitNsec(k)) await flush();
       }
     }
@@ -534,19 +414,12 @@ export async function signCompactZone(zone: CompactZone, sink: ByteSink, options
       signatures,
       signaturesCreated: created,
       signaturesReused: reusedCount,
-      denialRecords: chain !== null ? chain.count : countNsec(nsecBitmap),
+      denialRecords: nsec3 !== null ? nsec3.count : nsec !== null ? nsec.count : 0,
       inception,
       earliestExpiration: earliest,
       latestExpiration: latest,
     },
   };
-}
-
-function countNsec(bitmaps: Array<Uint8Array | null> | null): number {
-  if (bitmaps === null) return 0;
-  let n = 0;
-  for (const b of bitmaps) if (b !== null) n++;
-  return n;
 }
 
 function nameFromWire(wire: Uint8Array): Name {
