@@ -107,7 +107,6 @@ export async function signCompactZone(zone: CompactZone, sink: ByteSink, options
   const roles = assignKeyRoles(options.keys, options.publishedOnly ?? []);
   const c = classifyCompact(zone);
   const origin = zone.origin;
-  const originWire = origin.wire;
   const originCanon = origin.canonical;
   const warnings: SignWarning[] = [...c.warnings, ...denialWarnings(options.denial)];
   const now = options.now;
