@@ -438,3 +438,58 @@ export async function loadCompactZone(path: string, origin: Name, options: Compa
     return { ...(await generalLoad(path, origin, options)), reader: 'general' };
   }
 }
+
+/**
+ * The SOA serial of a zone file, reading only as far as its SOA record
+ * (RFC 1035 §3.3.13: the first of the five 32-bit fields that end the SOA
+ * RDATA). Null when the SOA is not among the first `limit` records or the
+ * fast reader cannot read the lines before it (then load the zone).
+ */
+export async function readSoaSerial(path: string, origin: Name, limit = 1000): Promise<number | null> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const st: ReaderState = newReaderState(path, origin);
+    const lexer = new Lexer(path);
+    const rec: FastRecord = { owner: new Uint8Array(0), type: 0, ttl: 0, rdata: new Uint8Array(0) };
+    const chunk = Buffer.allocUnsafe(1 << 16);
+    let carry = '';
+    let lineNo = 0;
+    let records = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      const done = bytesRead === 0;
+      const text = done ? carry : carry + chunk.toString('latin1', 0, bytesRead);
+      let start = 0;
+      for (;;) {
+        const nl = text.indexOf('\n', start);
+        if (nl < 0 && !(done && start < text.length)) break;
+        const end = nl < 0 ? text.length : nl;
+        const entry = lexer.pushLine(text.slice(start, end), ++lineNo);
+        start = end + 1;
+        if (entry === null) continue;
+        const first = entry.tokens[0]!;
+        if (!entry.leadingBlank && !first.quoted && first.text.startsWith('$')) {
+          directive(st, entry);
+          continue;
+        }
+        readRecord(st, entry, rec);
+        if (rec.type === RRType.SOA) {
+          const r = rec.rdata;
+          return new DataView(r.buffer, r.byteOffset, r.byteLength).getUint32(r.length - 20);
+        }
+        if (++records >= limit) return null;
+      }
+      if (done) return null;
+      carry = text.slice(start);
+    }
+  } catch {
+    return null;
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * One call for the manager: sign a zone file into its output file with the
+ * streaming signer, reusing what the previous output allows.
+ *
+ *   unchanged input and parameters, previous output present
+ *       → patch the previous output (patch.ts): one pass over the file
+ *   otherwise
+ *       → read the zone (fast-load.ts, NSEC3 hashes made by the workers
+ *         meanwhile), keep the previous output's signatures that are still
+ *         good (previous.ts, reuse.ts), sign the rest (stream-sign.ts)
+ *
+ * The workers start first, so they load while the zone is read. The output
+ * is written atomically (temporary file, fsync, rename). Whether the input
+ * is unchanged is the caller's knowledge (the manager's signing
+ * fingerprint, or a digest of the input file): `unchanged: true` only
+ * allows the patch, which still checks the file and falls back when it
+ * cannot be used.
+ */
+import { existsSync } from 'node:fs';
+import type { UnixSeconds } from '../../core/time.ts';
+import type { ProgressHook } from '../../io/progress.ts';
+import type { Name } from '../../zone/name.ts';
+import type { ZoneWarning } from '../../zone/zone.ts';
+import type { SignWarning } from '../authority.ts';
+import type { DenialOptions, SignStats } from '../sign-zone.ts';
+import { compactSoaSerial, digestCompactZone } from './compact-zone.ts';
+import { loadCompactZone, readSoaSerial } from './fast-load.ts';
+import type { ParallelActiveKey } from './keys.ts';
+import { resignUnchangedToFile } from './patch.ts';
+import { loadPreviousSignatures } from './previous.ts';
+import { signCompactZoneToFile, startStreamPool } from './stream-sign.ts';
+import type { StreamSignOptions } from './stream-sign.ts';
+
+export interface SignFileJob {
+  /** The unsigned zone file and its origin. */
+  readonly input: string;
+  readonly origin: Name;
+  /** Where the signed zone goes; the previous signed zone is read from here too (unless `previous`). */
+  readonly output: string;
+  /** The previous signed output to reuse (default `output`); null to sign everything anew. */
+  readonly previous?: string | null;
+  /** The caller knows the input and every signing parameter are as they were for `previous`. */
+  readonly unchanged?: boolean;
+  readonly now: UnixSeconds;
+  readonly keys: readonly ParallelActiveKey[];
+  readonly publishedOnly?: readonly Uint8Array[];
+  readonly cds?: readonly Uint8Array[];
+  readonly cdnskey?: readonly Uint8Array[];
+  readonly dnskeyTtl: number;
+  readonly validity: number;
+  readonly inceptionOffset: number;
+  readonly jitter: number;
+  /** Signatures expiring within this many seconds are made again (policy `signature-refresh`). */
+  readonly refresh: number;
+  /** Seed of hashedJitter (validity.ts), e.g. `${zone}|${now}`. */
+  readonly jitterSeed: string;
+  readonly denial: DenialOptions;
+  /** The new SOA serial from the input's (serial.ts nextSerial). */
+  readonly serialFor: (inputSerial: number) => number;
+  readonly workers?: number;
+  readonly progress?: ProgressHook;
+}
+
+export interface SignFileResult {
+  /** How the output was made. */
+  readonly mode: 'patched' | 'signed';
+  readonly serial: number;
+  readonly stats: SignStats;
+  readonly warnings: readonly SignWarning[];
+  /** Warnings about the input (TTL mismatches), with positions. Empty when patched. */
+  readonly zoneWarnings: readonly ZoneWarning[];
+  /** The input digest and largest TTL (rollover-input.ts digestZone); null when patched (the input was not read). */
+  readonly digest: string | null;
+  readonly maxTtl: number | null;
+}
+
+/** Signs `job.input` into `job.output`; see the module header. */
+export async function signZoneFile(job: SignFileJob): Promise<SignFileResult> {
+  const previous = job.previous === undefined ? job.output : job.previous;
+  const base = {
+    now: job.now, keys: job.keys, dnskeyTtl: job.dnskeyTtl, validity: job.validity, inceptionOffset: job.inceptionOffset,
+    jitter: job.jitter, jitterSeed: job.jitterSeed, denial: job.denial,
+    ...(job.publishedOnly ? { publishedOnly: job.publishedOnly } : {}),
+    ...(job.cds ? { cds: job.cds } : {}),
+    ...(job.cdnskey ? { cdnskey: job.cdnskey } : {}),
+    ...(job.workers !== undefined ? { workers: job.workers } : {}),
+    ...(job.progress ? { progress: job.progress } : {}),
+  };
+  const inputSerial = job.unchanged === true && previous !== null && existsSync(previous) ? await readSoaSerial(job.input, job.origin) : null;
+  if (inputSerial !== null && previous !== null) {
+    const serial = job.serialFor(inputSerial);
+    const patched = await resignUnchangedToFile(previous, job.output, job.origin, { ...base, serial, refresh: job.refresh });
+    if (patched !== null) return { mode: 'patched', serial, stats: patched.stats, warnings: patched.warnings, zoneWarnings: [], digest: null, maxTtl: null };
+  }
+  const streamBase: StreamSignOptions = { ...base, serial: 0 };
+  // The workers load while this thread reads the zone, and hash its owner names for NSEC3 meanwhile.
+  const pool = startStreamPool(streamBase, job.origin.canonical);
+  try {
+    const denial = job.denial;
+    const hashOwners = pool !== null && denial.kind === 'nsec3'
+      ? { iterations: denial.iterations, salt: denial.salt, hash: (names: Uint8Array, count: number) => pool.hashNames(names, count, denial.iterations, denial.salt) }
+      : undefined;
+    const zone = await loadCompactZone(job.input, job.origin, {
+      ...(hashOwners ? { hashOwners } : {}),
+      ...(job.progress ? { onRecords: (n: number) => job.progress!('parse', n, null) } : {}),
+    });
+    const serial = job.serialFor(compactSoaSerial(zone));
+    const prev = previous !== null && existsSync(previous) ? await loadPreviousSignatures(previous, job.origin) : null;
+    const result = await signCompactZoneToFile(zone, job.output, {
+      ...streamBase, serial,
+      ...(pool !== null ? { pool } : {}),
+      ...(prev !== null ? { reuse: { previous: prev, refresh: job.refresh } } : {}),
+    });
+    const { digest, maxTtl } = digestCompactZone(zone);
+    return { mode: 'signed', serial, stats: result.stats, warnings: result.warnings, zoneWarnings: zone.warnings, digest, maxTtl };
+  } finally {
+    await pool?.close();
+  }
+}
