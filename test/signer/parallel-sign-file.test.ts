@@ -57,6 +57,17 @@ describe('signZoneFile', () => {
     expect(readFileSync(output, 'latin1')).toMatch(/^; signed by signet, serial 2024010103\n/);
   });
 
+  it('signs names while the zone is read, in workers, with the same bytes as in this thread', async () => {
+    const input = join(dir, 'w.zone');
+    // Names in two runs, a delegation with glue, and a name below a DNAME: their early signatures must not be used.
+    writeFileSync(input, zoneText('h5 TXT "again"\nh6 A 10.9.9.9\nsub NS ns.sub\nns.sub A 192.0.2.50\nd DNAME x.test.\ny.d A 192.0.2.51\n'));
+    const one = await signZoneFile(job(input, join(dir, 'w1.signed'), NOW, { previous: null }));
+    const two = await signZoneFile(job(input, join(dir, 'w2.signed'), NOW, { previous: null, workers: 2, parallelThreshold: 0 }));
+    expect(two.signedWhileReading).toBeGreaterThan(50);
+    expect(readFileSync(join(dir, 'w2.signed'), 'latin1')).toBe(readFileSync(join(dir, 'w1.signed'), 'latin1'));
+    expect(two.stats).toEqual(one.stats);
+  });
+
   it('signs everything when there is no previous output, even if told the input is unchanged', async () => {
     const input = join(dir, 'b.zone');
     writeFileSync(input, zoneText());

@@ -109,6 +109,48 @@ export class CompactZoneBuilder {
     return this.recType.n;
   }
 
+  /** Owner id of the last record added, or −1. */
+  get lastOwnerId(): number {
+    return this.recOwner.n === 0 ? -1 : this.recOwner.a[this.recOwner.n - 1]!;
+  }
+
+  /** Record i as read: its owner id, type, TTL, RDATA (a view) and owner spelling (a view). */
+  recordOwner(i: number): number {
+    return this.recOwner.a[i]!;
+  }
+
+  recordType(i: number): number {
+    return this.recType.a[i]!;
+  }
+
+  recordTtl(i: number): number {
+    return this.recTtl.a[i]! >>> 0;
+  }
+
+  recordRdata(i: number): Uint8Array {
+    return this.rdataOf(i);
+  }
+
+  recordSpelling(i: number): Uint8Array {
+    const s = this.spelling.a;
+    const start = this.recSpell.a[i]!;
+    let p = start;
+    while (s[p] !== 0) p += s[p]! + 1;
+    return s.subarray(start, p + 1);
+  }
+
+  /** The canonical wire name of owner `id` (a view). */
+  ownerCanonical(id: number): Uint8Array {
+    const start = this.ownerCanonStart.a[id]!;
+    const end = id + 1 < this.ownerCanonStart.n ? this.ownerCanonStart.a[id + 1]! : this.ownerCanon.n;
+    return this.ownerCanon.a.subarray(start, end);
+  }
+
+  /** Whether owner `id` is the apex. */
+  isApex(id: number): boolean {
+    return id === this.apexId();
+  }
+
   /** Owner names seen so far (ids 0 .. owners−1, in order of first appearance). */
   get owners(): number {
     return this.ownerCanonStart.n;
@@ -363,6 +405,7 @@ export class CompactZoneBuilder {
     }
     return {
       ...(hashes !== undefined ? { ownerHashes: hashes } : {}),
+      ownerIds: order,
       origin,
       zoneClass: this.zoneClass,
       ownerCount: owners,

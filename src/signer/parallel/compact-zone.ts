@@ -61,6 +61,8 @@ export interface CompactZone {
    * the parameters of `ownerHashParams`).
    */
   readonly ownerHashes?: Uint8Array;
+  /** For owner k (canonical order), the id the builder gave it (order of first appearance in the file). */
+  readonly ownerIds?: Int32Array;
   readonly ownerHashParams?: { readonly iterations: number; readonly salt: Uint8Array };
 }
 

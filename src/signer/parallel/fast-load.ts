@@ -41,6 +41,18 @@ export interface CompactLoadOptions {
    * resolves to their hashes, OWNER_HASH_LENGTH octets each.
    */
   readonly hashOwners?: { readonly iterations: number; readonly salt: Uint8Array; hash(names: Uint8Array, count: number): Promise<Uint8Array> };
+  /** Told about each run of records of one owner as the fast reader reads them. */
+  readonly ownerRuns?: OwnerRunListener;
+}
+
+/**
+ * Told each time the reader moves past an owner: the owner id and the
+ * builder records from..to−1 that it held (speculate.ts). `reset` when the
+ * fast reader gives up (the general reader gives other ids).
+ */
+export interface OwnerRunListener {
+  run(builder: CompactZoneBuilder, id: number, from: number, to: number): void;
+  reset(): void;
 }
 
 /** Owner names are sent for hashing in groups of this many. */
@@ -364,6 +376,9 @@ async function fastLoad(path: string, origin: Name, options: CompactLoadOptions)
     let carry = '';
     let lineNo = 0;
     let nextReport = REPORT_EVERY;
+    const runs = options.ownerRuns;
+    let runOwner = -1;
+    let runStart = 0;
     for (;;) {
       const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
       const done = bytesRead === 0;
@@ -378,8 +393,17 @@ async function fastLoad(path: string, origin: Name, options: CompactLoadOptions)
         start = end + 1;
         if (entry === null) continue;
         const first = entry.tokens[0]!;
-        if (!entry.leadingBlank && !first.quoted && first.text.startsWith('$')) directive(st, entry);
-        else record(st, entry, builder);
+        if (!entry.leadingBlank && !first.quoted && first.text.startsWith('$')) {
+          directive(st, entry);
+          continue;
+        }
+        record(st, entry, builder);
+        if (runs !== undefined && builder.lastOwnerId !== runOwner) {
+          const at = builder.records - 1;
+          if (runOwner >= 0) runs.run(builder, runOwner, runStart, at);
+          runOwner = builder.lastOwnerId;
+          runStart = at;
+        }
         if (builder.records >= nextReport) {
           options.onRecords?.(builder.records);
           nextReport += REPORT_EVERY;
@@ -390,6 +414,7 @@ async function fastLoad(path: string, origin: Name, options: CompactLoadOptions)
       carry = text.slice(start);
     }
     lexer.finish();
+    if (runs !== undefined && runOwner >= 0) runs.run(builder, runOwner, runStart, builder.records);
   } finally {
     await handle.close();
   }
@@ -435,6 +460,7 @@ export async function loadCompactZone(path: string, origin: Name, options: Compa
     return { ...(await fastLoad(path, origin, options)), reader: 'fast' };
   } catch {
     // Whatever stopped the fast reader, the general parser reads the file again and reports it as loadZone would.
+    options.ownerRuns?.reset();
     return { ...(await generalLoad(path, origin, options)), reader: 'general' };
   }
 }

@@ -120,9 +120,9 @@ export class SigningPool {
     this.pending.clear();
   }
 
-  /** Sends a batch (its buffer is transferred and unusable afterwards). */
-  run(buffer: ArrayBuffer): Promise<BatchResult> {
-    const result = this.send(buffer);
+  /** Sends a batch (its buffer is transferred and unusable afterwards); `mode` overrides the workers' for this batch. */
+  run(buffer: ArrayBuffer, mode?: 'rdata' | 'text'): Promise<BatchResult> {
+    const result = this.send(buffer, undefined, mode);
     // A caller that stops at an earlier failure leaves later promises unawaited: not an unhandled rejection.
     result.catch(() => {});
     return result;
@@ -139,7 +139,7 @@ export class SigningPool {
     return result;
   }
 
-  private async send(buffer: ArrayBuffer, hash?: HashMessage['hash']): Promise<BatchResult> {
+  private async send(buffer: ArrayBuffer, hash?: HashMessage['hash'], mode?: 'rdata' | 'text'): Promise<BatchResult> {
     await this.started;
     if (this.failure !== null) throw this.failure;
     if (this.closed) throw new SignetError('ERR_SIGN_WORKER', 'the signing pool is closed');
@@ -150,7 +150,7 @@ export class SigningPool {
       this.pending.set(id, { slot, resolve, reject });
       slot.inFlight++;
       if (hash !== undefined) slot.worker.postMessage({ id, hash } satisfies HashMessage, [buffer]);
-      else slot.worker.postMessage({ id, buffer } satisfies BatchMessage, [buffer]);
+      else slot.worker.postMessage((mode === undefined ? { id, buffer } : { id, buffer, mode }) satisfies BatchMessage, [buffer]);
     });
   }
 

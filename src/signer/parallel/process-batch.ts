@@ -36,7 +36,8 @@ export interface BatchCounts {
   reused: number;
 }
 
-export type BatchProcessor = (batch: Uint8Array, counts: BatchCounts) => Uint8Array;
+/** Processes one batch; `mode` overrides the WorkerInit's for this batch (speculation sends `rdata` batches to `text` workers). */
+export type BatchProcessor = (batch: Uint8Array, counts: BatchCounts, mode?: 'rdata' | 'text') => Uint8Array;
 
 /** RRSIG Labels of a wire name (RFC 4034 §3.1.3): labels without the root and a leading `*`. */
 function rrsigLabels(b: Uint8Array, start: number, end: number): number {
@@ -107,7 +108,7 @@ export function createBatchProcessor(init: WorkerInit, direct?: { ksk: readonly 
     out.bytes(header);
     out.bytes(signature);
   };
-  return init.mode === 'rdata' ? rdataMode : textMode;
+  return (b, counts, mode = init.mode) => (mode === 'rdata' ? rdataMode(b, counts) : textMode(b, counts));
 
   function rdataMode(b: Uint8Array, counts: BatchCounts): Uint8Array {
     const count = ((b[0]! << 24) >>> 0) + ((b[1]! << 16) | (b[2]! << 8) | b[3]!);

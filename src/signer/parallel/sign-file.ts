@@ -16,10 +16,12 @@
  * allows the patch, which still checks the file and falls back when it
  * cannot be used.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import type { UnixSeconds } from '../../core/time.ts';
 import type { ProgressHook } from '../../io/progress.ts';
 import type { Name } from '../../zone/name.ts';
+import { RRClass } from '../../zone/types.ts';
+import { hashedJitterWire } from '../validity.ts';
 import type { ZoneWarning } from '../../zone/zone.ts';
 import type { SignWarning } from '../authority.ts';
 import type { DenialOptions, SignStats } from '../sign-zone.ts';
@@ -28,6 +30,8 @@ import { loadCompactZone, readSoaSerial } from './fast-load.ts';
 import type { ParallelActiveKey } from './keys.ts';
 import { resignUnchangedToFile } from './patch.ts';
 import { loadPreviousSignatures } from './previous.ts';
+import { Speculator } from './speculate.ts';
+import { DEFAULT_PARALLEL_THRESHOLD } from './sign-parallel.ts';
 import { signCompactZoneToFile, startStreamPool } from './stream-sign.ts';
 import type { StreamSignOptions } from './stream-sign.ts';
 
@@ -58,8 +62,16 @@ export interface SignFileJob {
   /** The new SOA serial from the input's (serial.ts nextSerial). */
   readonly serialFor: (inputSerial: number) => number;
   readonly workers?: number;
+  /**
+   * Below about this many signatures (estimated from the input file's size)
+   * everything runs in this thread: starting workers costs more than it saves.
+   */
+  readonly parallelThreshold?: number;
   readonly progress?: ProgressHook;
 }
+
+/** Octets of zone text per signature, roughly, for the estimate above (a name with an A record and its NSEC3). */
+const BYTES_PER_SIGNATURE = 15;
 
 export interface SignFileResult {
   /** How the output was made. */
@@ -72,6 +84,8 @@ export interface SignFileResult {
   /** The input digest and largest TTL (rollover-input.ts digestZone); null when patched (the input was not read). */
   readonly digest: string | null;
   readonly maxTtl: number | null;
+  /** Signatures the workers made while the zone was being read (speculate.ts) and that were used or not. */
+  readonly signedWhileReading: number;
 }
 
 /** Signs `job.input` into `job.output`; see the module header. */
@@ -90,9 +104,11 @@ export async function signZoneFile(job: SignFileJob): Promise<SignFileResult> {
   if (inputSerial !== null && previous !== null) {
     const serial = job.serialFor(inputSerial);
     const patched = await resignUnchangedToFile(previous, job.output, job.origin, { ...base, serial, refresh: job.refresh });
-    if (patched !== null) return { mode: 'patched', serial, stats: patched.stats, warnings: patched.warnings, zoneWarnings: [], digest: null, maxTtl: null };
+    if (patched !== null) return { mode: 'patched', serial, stats: patched.stats, warnings: patched.warnings, zoneWarnings: [], digest: null, maxTtl: null, signedWhileReading: 0 };
   }
-  const streamBase: StreamSignOptions = { ...base, serial: 0 };
+  const threshold = job.parallelThreshold ?? DEFAULT_PARALLEL_THRESHOLD;
+  const small = statSync(job.input, { throwIfNoEntry: false })?.size ?? 0;
+  const streamBase: StreamSignOptions = { ...base, serial: 0, ...(small < threshold * BYTES_PER_SIGNATURE ? { workers: 1 } : {}) };
   // The workers load while this thread reads the zone, and hash its owner names for NSEC3 meanwhile.
   const pool = startStreamPool(streamBase, job.origin.canonical);
   try {
@@ -100,19 +116,27 @@ export async function signZoneFile(job: SignFileJob): Promise<SignFileResult> {
     const hashOwners = pool !== null && denial.kind === 'nsec3'
       ? { iterations: denial.iterations, salt: denial.salt, hash: (names: Uint8Array, count: number) => pool.hashNames(names, count, denial.iterations, denial.salt) }
       : undefined;
+    // With nothing to reuse, the workers sign each name's RRsets as soon as the reader has moved past it.
+    const fresh = previous === null || !existsSync(previous);
+    const speculator = pool !== null && fresh
+      ? new Speculator({ pool, now: job.now, validity: job, jitter: hashedJitterWire(job.jitterSeed), zoneClass: RRClass.IN })
+      : null;
     const zone = await loadCompactZone(job.input, job.origin, {
       ...(hashOwners ? { hashOwners } : {}),
+      ...(speculator !== null ? { ownerRuns: speculator } : {}),
       ...(job.progress ? { onRecords: (n: number) => job.progress!('parse', n, null) } : {}),
     });
+    await speculator?.settle();
     const serial = job.serialFor(compactSoaSerial(zone));
-    const prev = previous !== null && existsSync(previous) ? await loadPreviousSignatures(previous, job.origin) : null;
+    const prev = fresh ? null : await loadPreviousSignatures(previous!, job.origin);
     const result = await signCompactZoneToFile(zone, job.output, {
       ...streamBase, serial,
       ...(pool !== null ? { pool } : {}),
       ...(prev !== null ? { reuse: { previous: prev, refresh: job.refresh } } : {}),
+      ...(speculator !== null ? { speculation: speculator } : {}),
     });
     const { digest, maxTtl } = digestCompactZone(zone);
-    return { mode: 'signed', serial, stats: result.stats, warnings: result.warnings, zoneWarnings: zone.warnings, digest, maxTtl };
+    return { mode: 'signed', serial, stats: result.stats, warnings: result.warnings, zoneWarnings: zone.warnings, digest, maxTtl, signedWhileReading: speculator?.made ?? 0 };
   } finally {
     await pool?.close();
   }

@@ -53,6 +53,11 @@ export interface StreamSignOptions extends Omit<SignZoneOptions, 'random' | 'key
   readonly parallelThreshold?: number;
   /** A pool started beforehand (startStreamPool), e.g. while the zone loads. Closed by the caller. */
   readonly pool?: SigningPool;
+  /**
+   * Signatures made while the zone was read (speculate.ts, settled), found by
+   * the owner's builder id (zone.ownerIds) and type.
+   */
+  readonly speculation?: { lookup(ownerId: number, type: number): Uint8Array[] | null };
   readonly progress?: ProgressHook;
 }
 
@@ -229,6 +234,9 @@ export async function signCompactZone(zone: CompactZone, sink: ByteSink, options
   };
 
   const signerCanon = originCanon;
+  // Signatures made while reading are of no use when the previous zone's are kept instead.
+  const ownerIds = zone.ownerIds ?? null;
+  const speculation = reuse === undefined && ownerIds !== null ? options.speculation ?? null : null;
   const noteExpiration = (t: number): void => {
     if (t < earliest) earliest = t;
     if (t > latest) latest = t;
@@ -269,7 +277,7 @@ export async function signCompactZone(zone: CompactZone, sink: ByteSink, options
   let pendingReuse: Uint8Array[] | null = null;
   const beginUnit = (
     spelled: Uint8Array, canon: Uint8Array, cs: number, ce: number, type: number, ttl: number,
-    role: number, from: number, index: number,
+    role: number, from: number, index: number, ahead: Uint8Array[] | null = null,
   ): void => {
     pendingReuse = null;
     if (role === ROLE_NONE) {
@@ -280,6 +288,14 @@ export async function signCompactZone(zone: CompactZone, sink: ByteSink, options
     const fraction = jitterWire !== null ? jitterWire(canon, type, cs, ce) : random!(nameFromWire(spelled), type);
     const expiration = signatureExpiration(now, validity, fraction);
     const kskFlag = role === ROLE_KSK ? UNIT_KSK : 0;
+    if (ahead !== null) {
+      // Signed while the zone was read: printed like kept signatures, counted as made now.
+      writer.begin(UNIT_REUSED | kskFlag, spelled, type, cls, ttl, expiration);
+      pendingReuse = ahead;
+      created += ahead.length;
+      noteExpiration(expiration);
+      return;
+    }
     if (reuse !== undefined) {
       const owner = cs === 0 && ce === canon.length ? canon : canon.subarray(cs, ce);
       const keys = role === ROLE_KSK ? roles.ksk : roles.zsk;
@@ -316,7 +332,8 @@ export async function signCompactZone(zone: CompactZone, sink: ByteSink, options
       beginUnit(spelled, zone.canon, cs, ce, type, zone.rsTtl[i]!, role, FROM_SOA, i);
       writer.rdata(soaRdata);
     } else {
-      beginUnit(spelled, zone.canon, cs, ce, type, zone.rsTtl[i]!, role, FROM_ZONE, i);
+      const ahead = speculation !== null && role === ROLE_ZSK ? speculation.lookup(ownerIds![k]!, type) : null;
+      beginUnit(spelled, zone.canon, cs, ce, type, zone.rsTtl[i]!, role, FROM_ZONE, i, ahead);
       const from = zone.rsRdata[i]!;
       const count = zone.rsRdataCount[i]!;
       let to = from;

@@ -8,12 +8,14 @@ import { SignetError } from '../../core/errors.ts';
 import { createNsec3Hasher } from '../nsec3-hash.ts';
 import type { Nsec3Hasher } from '../nsec3-hash.ts';
 import { createBatchProcessor } from './process-batch.ts';
-import type { BatchCounts, WorkerInit } from './process-batch.ts';
+import type { BatchCounts, BatchProcessor, WorkerInit } from './process-batch.ts';
 
 /** A batch to process; `buffer` is transferred. */
 export interface BatchMessage {
   readonly id: number;
   readonly buffer: ArrayBuffer;
+  /** This batch's mode, when not the worker's (WorkerInit.mode). */
+  readonly mode?: 'rdata' | 'text';
 }
 
 /** Owner names to hash for NSEC3 (RFC 5155 §5): back-to-back canonical wire names; `names` is transferred. */
@@ -30,7 +32,7 @@ export type ResultMessage =
 const port = parentPort;
 if (port === null) throw new Error('worker.ts must run in a worker thread');
 
-let process: ((b: Uint8Array, c: BatchCounts) => Uint8Array) | null = null;
+let process: BatchProcessor | null = null;
 let startError: { code: string; message: string } | null = null;
 try {
   process = createBatchProcessor(workerData as WorkerInit);
@@ -76,7 +78,7 @@ port.on('message', (msg: BatchMessage | HashMessage) => {
   }
   try {
     const counts: BatchCounts = { created: 0, reused: 0 };
-    const out = process(new Uint8Array(msg.buffer), counts);
+    const out = process(new Uint8Array(msg.buffer), counts, msg.mode);
     const output = out.byteOffset === 0 && out.byteLength === out.buffer.byteLength ? out.buffer as ArrayBuffer : out.slice().buffer as ArrayBuffer;
     port.postMessage({ id: msg.id, output, counts } satisfies ResultMessage, [output]);
   } catch (e) {
