@@ -28,6 +28,7 @@ export interface SignJob {
   readonly workers?: number;
   readonly previous?: string;
   readonly refresh?: number;
+  readonly speculate?: boolean;
 }
 
 export interface SignChildResult {
@@ -37,6 +38,8 @@ export interface SignChildResult {
   readonly rrsets: number;
   /** 'signed' (from the zone file) or 'patched' (from the previous output). */
   readonly mode: string;
+  /** Signatures made while the zone was being read. */
+  readonly ahead: number;
   /** Milliseconds inside the process, start-up aside. */
   readonly ms: number;
 }
@@ -67,12 +70,13 @@ async function main(): Promise<void> {
     dnskeyTtl: 3600, validity: 14 * 86400, inceptionOffset: 3600, jitter: 12 * 3600, refresh: job.refresh ?? 5 * 86400,
     jitterSeed: `${job.origin}|${job.now}`, denial: { kind: 'nsec3', iterations: 0, salt: new Uint8Array(0), optOut: false },
     serialFor: () => job.serial, ...(job.workers !== undefined ? { workers: job.workers } : {}),
+    ...(job.speculate !== undefined ? { speculate: job.speculate } : {}),
     ...(terminalProgress() ? { progress: terminalProgress()! } : {}),
   });
   writeFileSync(digestFile(job.output), digest);
   const out: SignChildResult = {
     signatures: result.stats.signatures, created: result.stats.signaturesCreated, reused: result.stats.signaturesReused,
-    rrsets: result.stats.rrsets, mode: result.mode, ms: Math.round(performance.now() - t0),
+    rrsets: result.stats.rrsets, mode: result.mode, ms: Math.round(performance.now() - t0), ahead: result.signedWhileReading,
   };
   process.stdout.write(JSON.stringify(out) + '\n');
 }

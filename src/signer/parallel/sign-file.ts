@@ -67,6 +67,8 @@ export interface SignFileJob {
    * everything runs in this thread: starting workers costs more than it saves.
    */
   readonly parallelThreshold?: number;
+  /** Sign names while the zone is read (speculate.ts); off unless asked: it does not pay on two cores. */
+  readonly speculate?: boolean;
   readonly progress?: ProgressHook;
 }
 
@@ -116,9 +118,9 @@ export async function signZoneFile(job: SignFileJob): Promise<SignFileResult> {
     const hashOwners = pool !== null && denial.kind === 'nsec3'
       ? { iterations: denial.iterations, salt: denial.salt, hash: (names: Uint8Array, count: number) => pool.hashNames(names, count, denial.iterations, denial.salt) }
       : undefined;
-    // With nothing to reuse, the workers sign each name's RRsets as soon as the reader has moved past it.
+    // When asked, and with nothing to reuse, the workers sign each name's RRsets as soon as the reader has moved past it.
     const fresh = previous === null || !existsSync(previous);
-    const speculator = pool !== null && fresh
+    const speculator = pool !== null && fresh && job.speculate === true
       ? new Speculator({ pool, now: job.now, validity: job, jitter: hashedJitterWire(job.jitterSeed), zoneClass: RRClass.IN })
       : null;
     const zone = await loadCompactZone(job.input, job.origin, {
