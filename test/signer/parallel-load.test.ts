@@ -10,6 +10,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { digestZone } from '../../src/manager/rollover-input.ts';
 import { compactSoaSerial, compactToZone, digestCompactZone } from '../../src/signer/parallel/compact-zone.ts';
 import { loadCompactZone } from '../../src/signer/parallel/fast-load.ts';
+import { signCompactZoneToFile } from '../../src/signer/parallel/stream-sign.ts';
+import { baseOptions, ed25519Parallel } from './parallel-helpers.ts';
 import { loadZone } from '../../src/zone/load.ts';
 import { Name } from '../../src/zone/name.ts';
 import { typeToString } from '../../src/zone/types.ts';
@@ -154,6 +156,28 @@ describe('loadCompactZone gives what loadZone gives', () => {
       const soa = zone.rrsets.find((r) => r.type === 6)!.rdatas[0]!;
       expect(compactSoaSerial(compact)).toBe(new DataView(soa.buffer, soa.byteOffset).getUint32(soa.length - 20));
     }
+  });
+
+  it('on signed zones (RRSIG, NSEC, NSEC3 read directly), signet\'s and written by hand', async () => {
+    const zone = await loadCompactZone('zones/test/varied.zone', Name.parse('varied.example.'));
+    const keys = [ed25519Parallel(1, 257, 'ksk'), ed25519Parallel(2, 256, 'zsk')];
+    for (const denial of [{ kind: 'nsec' as const }, { kind: 'nsec3' as const, iterations: 3, salt: Uint8Array.of(0xab, 0xcd), optOut: true }]) {
+      const path = join(dir, `signed${n++}.zone`);
+      await signCompactZoneToFile(zone, path, { ...baseOptions(keys), denial, jitterSeed: 'x', workers: 1 });
+      expect(await same(path, Name.parse('varied.example.'))).toBe('fast');
+    }
+    const byHand = [
+      HEAD,
+      'a RRSIG A RSASHA256 2 300 20300101000000 20240101000000 1 Example. AQID',
+      'b RRSIG A 8 2 1h 1893456000 1704067200 1 example. AQ ID',
+      'c RRSIG TYPE65280 8 2 300 20300101000000 20240101000000 65535 EXAMPLE. AQIDBA==',
+      'd NSEC Next.Example. A TYPE1234 RRSIG',
+      'e NSEC3 1 1 12 aabbccdd 2vptu5timamqttgl4luu9kg21e0aor3s A RRSIG',
+      'f NSEC3 1 0 0 - 2VPTU5TIMAMQTTGL4LUU9KG21E0AOR3S',
+      'g RRSIG A 8 2 300 20300101000000 20240101000000 1 example. ===bad',
+    ].join('\n') + '\n';
+    expect(await same(zoneFile(byHand), example)).toBe('error');
+    expect(await same(zoneFile(byHand.replace(/^g .*$/m, '')), example)).toBe('fast');
   });
 
   it('on a missing file', async () => {

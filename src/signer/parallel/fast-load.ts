@@ -23,6 +23,9 @@ import { parseIPv4, parseIPv6 } from '../../zone/rdata/ip.ts';
 import { decodeCharString } from '../../zone/rdata/text.ts';
 import { MAX_TTL, parseNameToken, parseTtlText, RdataCursor } from '../../zone/rdata/cursor.ts';
 import { parseRdata } from '../../zone/rdata/index.ts';
+import { fromBase32Hex, fromBase64, fromHex } from '../../core/bytes.ts';
+import { parseRrsigTime } from '../../core/time.ts';
+import { encodeTypeBitmap } from '../../zone/dnssec-rdata.ts';
 import { classFromString, RRClass, RRType, typeFromString } from '../../zone/types.ts';
 import { CompactZoneBuilder } from './compact-builder.ts';
 import { OWNER_HASH_LENGTH } from './compact-zone.ts';
@@ -152,9 +155,116 @@ function nameInto(tok: Token, origin: Name, originWire: Uint8Array, file: string
   return at + wire.length;
 }
 
+/** An unsigned decimal token no larger than `max` (RdataCursor.integer), or −1. */
+function digits(t: Token, max: number): number {
+  const text = t.text;
+  if (t.quoted || text.length === 0 || text.length > 10) return -1;
+  let v = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i) - 0x30;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v <= max ? v : -1;
+}
+
+/** An RRSIG time token (rdata/dnssec.ts signatureTime): YYYYMMDDHHmmSS, or seconds; −1 when neither. */
+function signatureTimeOf(t: Token): number {
+  if (t.quoted) return -1;
+  if (/^\d{14}$/.test(t.text)) return parseRrsigTime(t.text);
+  return /^\d{1,10}$/.test(t.text) ? digits(t, 0xffffffff) : -1;
+}
+
+/** The type list that ends NSEC and NSEC3 RDATA as a bitmap (RFC 4034 §4.1.2), or null. */
+function bitmapOf(tokens: readonly Token[], from: number): Uint8Array | null {
+  const types: number[] = [];
+  for (let k = from; k < tokens.length; k++) {
+    const t = tokens[k]!;
+    const type = t.quoted ? null : typeOf(t.text);
+    if (type === null) return null;
+    types.push(type);
+  }
+  return encodeTypeBitmap(types);
+}
+
+/**
+ * RRSIG, NSEC and NSEC3 RDATA as the codecs in rdata/dnssec.ts encode them
+ * (dnssec-rdata.ts layouts), for the plain forms signet itself writes; null
+ * sends the entry to the codec. Read back when re-signing from a previous
+ * signed file.
+ */
+function dnssecRdata(st: ReaderState, type: number, tokens: readonly Token[], at: number, file: string): Uint8Array | null {
+  const left = tokens.length - at;
+  if (type === RRType.RRSIG) {
+    // RFC 4034 §3.2: type alg labels TTL expiration inception tag signer signature.
+    if (left !== 9) return null;
+    const covered = tokens[at]!.quoted ? null : typeOf(tokens[at]!.text);
+    const alg = digits(tokens[at + 1]!, 0xff);
+    const labels = digits(tokens[at + 2]!, 0xff);
+    const ttl = digits(tokens[at + 3]!, 0xffffffff);
+    const expiration = signatureTimeOf(tokens[at + 4]!);
+    const inception = signatureTimeOf(tokens[at + 5]!);
+    const tag = digits(tokens[at + 6]!, 0xffff);
+    const sig = tokens[at + 8]!.quoted ? null : fromBase64(tokens[at + 8]!.text);
+    if (covered === null || alg < 0 || labels < 0 || ttl < 0 || expiration < 0 || inception < 0 || tag < 0 || sig === null || sig.length === 0) return null;
+    const b = rdataScratch;
+    const end = nameInto(tokens[at + 7]!, st.origin, st.originWire, file, b, 18);
+    // The Signer's Name is kept in canonical form (encodeRrsig writes signerName.canonical).
+    for (let i = 18; i < end; i++) if (b[i]! >= 0x41 && b[i]! <= 0x5a) b[i] = b[i]! + 32;
+    const out = new Uint8Array(end + sig.length);
+    const v = new DataView(out.buffer);
+    v.setUint16(0, covered);
+    out[2] = alg;
+    out[3] = labels;
+    v.setUint32(4, ttl);
+    v.setUint32(8, expiration);
+    v.setUint32(12, inception);
+    v.setUint16(16, tag);
+    out.set(b.subarray(18, end), 18);
+    out.set(sig, end);
+    return out;
+  }
+  if (type === RRType.NSEC) {
+    // RFC 4034 §4.2: next name (as written), then types.
+    if (left < 1 || tokens[at]!.quoted) return null;
+    const bitmap = bitmapOf(tokens, at + 1);
+    if (bitmap === null) return null;
+    const end = nameInto(tokens[at]!, st.origin, st.originWire, file, rdataScratch, 0);
+    const out = new Uint8Array(end + bitmap.length);
+    out.set(rdataScratch.subarray(0, end), 0);
+    out.set(bitmap, end);
+    return out;
+  }
+  if (type === RRType.NSEC3) {
+    // RFC 5155 §3.3: algorithm flags iterations salt next-hashed types.
+    if (left < 5) return null;
+    const alg = digits(tokens[at]!, 0xff);
+    const flags = digits(tokens[at + 1]!, 0xff);
+    const iterations = digits(tokens[at + 2]!, 0xffff);
+    const saltToken = tokens[at + 3]!;
+    const salt = saltToken.quoted ? null : saltToken.text === '-' ? new Uint8Array(0) : fromHex(saltToken.text);
+    const next = tokens[at + 4]!.quoted ? null : fromBase32Hex(tokens[at + 4]!.text);
+    const bitmap = bitmapOf(tokens, at + 5);
+    if (alg < 0 || flags < 0 || iterations < 0 || salt === null || salt.length > 255 || (saltToken.text !== '-' && salt.length === 0)) return null;
+    if (next === null || next.length === 0 || next.length > 255 || bitmap === null) return null;
+    const out = new Uint8Array(5 + salt.length + 1 + next.length + bitmap.length);
+    out[0] = alg;
+    out[1] = flags;
+    out[2] = iterations >>> 8;
+    out[3] = iterations & 0xff;
+    out[4] = salt.length;
+    out.set(salt, 5);
+    out[5 + salt.length] = next.length;
+    out.set(next, 6 + salt.length);
+    out.set(bitmap, 6 + salt.length + next.length);
+    return out;
+  }
+  return null;
+}
+
 /** Scratch for owner names and name RDATA (each at most 255 octets, plus a preference). */
 const ownerScratch = new Uint8Array(256);
-const rdataScratch = new Uint8Array(260);
+const rdataScratch = new Uint8Array(18 + 256);
 /** TXT RDATA is at most 65535 octets (RDLENGTH). */
 const txtScratch = new Uint8Array(65535);
 
@@ -278,6 +388,10 @@ function rdataOf(st: ReaderState, type: number, tokens: readonly Token[], at: nu
   const t = tokens[at];
   // RFC 3597 §5 generic RDATA (`\# len hex`) is the codecs' business.
   if (t !== undefined && !t.quoted && t.text === '\\#') return parseRdata(type, new RdataCursor(tokens, at, e.file, st.origin, e.end));
+  if (type === RRType.RRSIG || type === RRType.NSEC || type === RRType.NSEC3) {
+    const d = dnssecRdata(st, type, tokens, at, e.file);
+    if (d !== null) return d;
+  }
   if (t !== undefined && (type === RRType.TXT || type === RRType.SPF)) {
     // RFC 1035 §3.3.14: each token one <character-string> of at most 255 octets, quoted or not.
     let o = 0;
