@@ -10,7 +10,7 @@ import { RRType } from '../../src/zone/types.ts';
 import { verifyRrsig } from './helpers/inspect.ts';
 import { baseOptions, describeSigned, ed25519Parallel, p256Parallel, variedZone } from './parallel-helpers.ts';
 
-const zone = variedZone(600);
+const zone = variedZone(250);
 
 describe('signZoneParallel', () => {
   it('gives byte for byte what signZone gives, with Ed25519 in two workers', async () => {
@@ -20,7 +20,7 @@ describe('signZoneParallel', () => {
     const parallel = await signZoneParallel(zone, { ...options, workers: 2, parallelThreshold: 0 });
     expect(describeSigned(parallel)).toEqual(describeSigned(single));
     expect(parallel.stats).toEqual(single.stats);
-    expect(parallel.stats.signaturesCreated).toBeGreaterThan(1000);
+    expect(parallel.stats.signaturesCreated).toBeGreaterThan(500);
   });
 
   it('with ECDSA P-256, has the same structure and every signature verifies', async () => {

@@ -32,10 +32,10 @@ export type ResultMessage =
 const port = parentPort;
 if (port === null) throw new Error('worker.ts must run in a worker thread');
 
-let process: BatchProcessor | null = null;
+let processor: BatchProcessor | null = null;
 let startError: { code: string; message: string } | null = null;
 try {
-  process = createBatchProcessor(workerData as WorkerInit);
+  processor = createBatchProcessor(workerData as WorkerInit);
 } catch (e) {
   startError = describe(e);
 }
@@ -72,13 +72,13 @@ port.on('message', (msg: BatchMessage | HashMessage) => {
     }
     return;
   }
-  if (process === null) {
+  if (processor === null) {
     port.postMessage({ id: msg.id, error: startError ?? { code: 'ERR_SIGN_WORKER', message: 'worker did not start' } } satisfies ResultMessage);
     return;
   }
   try {
     const counts: BatchCounts = { created: 0, reused: 0 };
-    const out = process(new Uint8Array(msg.buffer), counts, msg.mode);
+    const out = processor(new Uint8Array(msg.buffer), counts, msg.mode);
     const output = out.byteOffset === 0 && out.byteLength === out.buffer.byteLength ? out.buffer as ArrayBuffer : out.slice().buffer as ArrayBuffer;
     port.postMessage({ id: msg.id, output, counts } satisfies ResultMessage, [output]);
   } catch (e) {
