@@ -14,7 +14,7 @@
  * every error is the parser's own, with its position. A differential test
  * holds the two readers together on the zone test corpus.
  */
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { Lexer } from '../../zone/lexer.ts';
 import type { Entry, Token } from '../../zone/lexer.ts';
 import type { Name } from '../../zone/name.ts';
@@ -468,6 +468,40 @@ function typeOf(text: string): number | null {
   return t;
 }
 
+/**
+ * Reads a zone file in chunks of `chunkSize` bytes, line by line through
+ * `lexer`, and hands each complete entry (record or directive) to `onEntry`
+ * until it returns true or the file ends. Returns true when stopped early.
+ * latin1: one char per byte, as parser.ts reads files (see lexer.ts).
+ */
+async function forEachEntry(handle: FileHandle, lexer: Lexer, chunkSize: number, onEntry: (entry: Entry) => boolean): Promise<boolean> {
+  const chunk = Buffer.allocUnsafe(chunkSize);
+  let carry = '';
+  let lineNo = 0;
+  for (;;) {
+    const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+    const done = bytesRead === 0;
+    const text = done ? carry : carry + chunk.toString('latin1', 0, bytesRead);
+    let start = 0;
+    for (;;) {
+      const nl = text.indexOf('\n', start);
+      if (nl < 0 && !(done && start < text.length)) break;
+      const end = nl < 0 ? text.length : nl;
+      const entry = lexer.pushLine(text.slice(start, end), ++lineNo);
+      start = end + 1;
+      if (entry !== null && onEntry(entry)) return true;
+    }
+    if (done) return false;
+    carry = text.slice(start);
+  }
+}
+
+/** True for a `$` directive line (`$ORIGIN`, `$TTL`, ...). */
+function isDirective(entry: Entry): boolean {
+  const first = entry.tokens[0]!;
+  return !entry.leadingBlank && !first.quoted && first.text.startsWith('$');
+}
+
 /** How often (in records) onRecords is called. */
 const REPORT_EVERY = 16384;
 
@@ -486,47 +520,29 @@ async function fastLoad(path: string, origin: Name, options: CompactLoadOptions)
     throw GIVE_UP;
   }
   try {
-    const chunk = Buffer.allocUnsafe(1 << 20);
-    let carry = '';
-    let lineNo = 0;
     let nextReport = REPORT_EVERY;
     const runs = options.ownerRuns;
     let runOwner = -1;
     let runStart = 0;
-    for (;;) {
-      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
-      const done = bytesRead === 0;
-      // latin1: one char per byte, as parser.ts reads files (see lexer.ts).
-      const text = done ? carry : carry + chunk.toString('latin1', 0, bytesRead);
-      let start = 0;
-      for (;;) {
-        const nl = text.indexOf('\n', start);
-        if (nl < 0 && !(done && start < text.length)) break;
-        const end = nl < 0 ? text.length : nl;
-        const entry = lexer.pushLine(text.slice(start, end), ++lineNo);
-        start = end + 1;
-        if (entry === null) continue;
-        const first = entry.tokens[0]!;
-        if (!entry.leadingBlank && !first.quoted && first.text.startsWith('$')) {
-          directive(st, entry);
-          continue;
-        }
-        record(st, entry, builder);
-        if (runs !== undefined && builder.lastOwnerId !== runOwner) {
-          const at = builder.records - 1;
-          if (runOwner >= 0) runs.run(builder, runOwner, runStart, at);
-          runOwner = builder.lastOwnerId;
-          runStart = at;
-        }
-        if (builder.records >= nextReport) {
-          options.onRecords?.(builder.records);
-          nextReport += REPORT_EVERY;
-          hashing?.poll(false);
-        }
+    await forEachEntry(handle, lexer, 1 << 20, (entry) => {
+      if (isDirective(entry)) {
+        directive(st, entry);
+        return false;
       }
-      if (done) break;
-      carry = text.slice(start);
-    }
+      record(st, entry, builder);
+      if (runs !== undefined && builder.lastOwnerId !== runOwner) {
+        const at = builder.records - 1;
+        if (runOwner >= 0) runs.run(builder, runOwner, runStart, at);
+        runOwner = builder.lastOwnerId;
+        runStart = at;
+      }
+      if (builder.records >= nextReport) {
+        options.onRecords?.(builder.records);
+        nextReport += REPORT_EVERY;
+        hashing?.poll(false);
+      }
+      return false;
+    });
     lexer.finish();
     if (runs !== undefined && runOwner >= 0) runs.run(builder, runOwner, runStart, builder.records);
   } finally {
@@ -596,37 +612,22 @@ export async function readSoaSerial(path: string, origin: Name, limit = 1000): P
     const st: ReaderState = newReaderState(path, origin);
     const lexer = new Lexer(path);
     const rec: FastRecord = { owner: new Uint8Array(0), type: 0, ttl: 0, rdata: new Uint8Array(0) };
-    const chunk = Buffer.allocUnsafe(1 << 16);
-    let carry = '';
-    let lineNo = 0;
     let records = 0;
-    for (;;) {
-      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
-      const done = bytesRead === 0;
-      const text = done ? carry : carry + chunk.toString('latin1', 0, bytesRead);
-      let start = 0;
-      for (;;) {
-        const nl = text.indexOf('\n', start);
-        if (nl < 0 && !(done && start < text.length)) break;
-        const end = nl < 0 ? text.length : nl;
-        const entry = lexer.pushLine(text.slice(start, end), ++lineNo);
-        start = end + 1;
-        if (entry === null) continue;
-        const first = entry.tokens[0]!;
-        if (!entry.leadingBlank && !first.quoted && first.text.startsWith('$')) {
-          directive(st, entry);
-          continue;
-        }
-        readRecord(st, entry, rec);
-        if (rec.type === RRType.SOA) {
-          const r = rec.rdata;
-          return new DataView(r.buffer, r.byteOffset, r.byteLength).getUint32(r.length - 20);
-        }
-        if (++records >= limit) return null;
+    let serial: number | null = null;
+    await forEachEntry(handle, lexer, 1 << 16, (entry) => {
+      if (isDirective(entry)) {
+        directive(st, entry);
+        return false;
       }
-      if (done) return null;
-      carry = text.slice(start);
-    }
+      readRecord(st, entry, rec);
+      if (rec.type === RRType.SOA) {
+        const r = rec.rdata;
+        serial = new DataView(r.buffer, r.byteOffset, r.byteLength).getUint32(r.length - 20);
+        return true;
+      }
+      return ++records >= limit;
+    });
+    return serial;
   } catch {
     return null;
   } finally {
