@@ -146,7 +146,8 @@ export function verifyCompactSignedZone(zone: CompactZone, options: CompactGateO
     findings.add('ZONE_STRUCTURE', 'critical', origin, RRType.SOA, `the zone ${origin.toString()} ${what}: fix the zone's data and sign it again`);
     return done(null);
   }
-  const apexSigs = apexSet(RRType.RRSIG) >= 0 ? rrsetRdatas(z, apexSet(RRType.RRSIG)) : NO_SIGNATURES;
+  const apexRrsig = apexSet(RRType.RRSIG);
+  const apexSigs = apexRrsig >= 0 ? rrsetRdatas(z, apexRrsig) : NO_SIGNATURES;
   const dnskey = apexSet(RRType.DNSKEY);
   const dnskeyInput: SignedSetInput | null = dnskey < 0 ? null : { rrset: rrsetAt(z, origin, dnskey, true), signatures: covering(apexSigs, RRType.DNSKEY) };
   const apexKeys = verifyApexKeys(origin, dnskeyInput, { now: options.now }, findings);
@@ -157,7 +158,7 @@ export function verifyCompactSignedZone(zone: CompactZone, options: CompactGateO
 
   // The stride: each RRset outside the always-verified ones earns credit for its signatures; verify it when credit reaches one.
   const sample = options.sampleSignatures ?? DEFAULT_SAMPLE_SIGNATURES;
-  const rate = sample === Infinity ? 1 : totalSignatures === 0 ? 0 : Math.min(1, Math.max(0, sample) / totalSignatures);
+  const rate = sample === Infinity ? 1 : !(sample > 0) || totalSignatures === 0 ? 0 : Math.min(1, sample / totalSignatures);
   let credit = 0;
   const typesVerified = new Set<number>();
 
@@ -262,7 +263,7 @@ export function verifyCompactSignedZone(zone: CompactZone, options: CompactGateO
     for (const s of sigs) {
       const c = covered(s);
       let found = false;
-      for (let i = first; i < last && !found; i++) if (z.rsType[i] === c) found = true;
+      for (let i = first; i < last && !found; i++) if (z.rsType[i] === c && c !== RRType.RRSIG) found = true;
       if (!found) {
         findings.add('RRSIG_WITHOUT_RRSET', 'warning', name, c,
           `an RRSIG covers ${name.toString()} ${typeToString(c)}, which has no records: remove the stale signature`);

@@ -20,7 +20,7 @@ import { verifySignedZone } from '../../src/verify/verify-zone.ts';
 import { makeTempDir } from '../helpers/cli.ts';
 import { BROKEN_CASES, OPT_OUT_ZONE_TEXT, VALID_CASES } from './helpers/cases.ts';
 import {
-  CORPUS_ZONE_TEXT, corpusKeys, findSet, kskZsk, name, nsec3For, ORIGIN, resignedWith, signCorpus, signWith, timesOf,
+  corpusKeys, findSet, kskZsk, name, nsec3For, ORIGIN, resignedWith, signCorpus, signWith, timesOf,
   withNsec3Types, withNsecTypes, withSet,
 } from './helpers/corpus.ts';
 
