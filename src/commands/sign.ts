@@ -1,11 +1,13 @@
 /** `signet sign NAME`: sign the zone's input into its output, atomically. */
 import type { Command } from 'commander';
 import { formatIso } from '../core/time.ts';
-import { signZoneToFile } from '../manager/sign-service.ts';
+import { signZoneToFile } from '../manager/sign-and-publish.ts';
 import { runPostSignCommand } from '../manager/post-sign.ts';
 import { requireZone } from '../manager/zone-config.ts';
 import type { CommandContext } from './context.ts';
 import { openDb } from './db.ts';
+
+const METHOD = { 'in-memory': 'in-memory signer', streaming: 'streaming signer', patched: 'previous output patched' } as const;
 
 export function registerSignCommand(program: Command, context: () => CommandContext): void {
   program.command('sign').argument('<name>', 'zone')
@@ -19,7 +21,9 @@ export function registerSignCommand(program: Command, context: () => CommandCont
       // The new zone is in place: run the zone's post-sign command (a reload), as tick does.
       await runPostSignCommand(db, z.name, ctx.now);
       if (ctx.json) return ctx.outJson({ ...result, earliestExpiration: result.earliestExpiration === null ? null : formatIso(result.earliestExpiration) });
-      ctx.out(`signed ${result.zone} serial ${result.serial}: ${result.signatures} signatures over ${result.rrsets} RRsets`);
+      const kept = result.signatures - result.created;
+      ctx.out(`signed ${result.zone} serial ${result.serial}: ${result.signatures} signatures over ${result.rrsets} RRsets`
+        + ` (${METHOD[result.method]}; ${result.created} made${kept > 0 ? `, ${kept} kept` : ''})`);
       ctx.out(`wrote ${result.output}`);
       if (result.earliestExpiration !== null) ctx.out(`earliest signature expiration ${formatIso(result.earliestExpiration)}`);
     });

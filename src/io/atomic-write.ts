@@ -60,12 +60,7 @@ export class AtomicFileWriter {
       this.abort();
       throw e;
     }
-    try {
-      const dirFd = openSync(dirname(this.path), 'r');
-      try { fsyncSync(dirFd); } finally { closeSync(dirFd); }
-    } catch {
-      // Some filesystems refuse fsync on a directory; the rename itself is done.
-    }
+    syncFolderOf(this.path);
   }
 
   abort(): void {
@@ -75,6 +70,25 @@ export class AtomicFileWriter {
     }
     rmSync(this.tempPath, { force: true });
   }
+}
+
+/** Makes a rename in the folder of `path` durable. */
+function syncFolderOf(path: string): void {
+  try {
+    const dirFd = openSync(dirname(path), 'r');
+    try { fsyncSync(dirFd); } finally { closeSync(dirFd); }
+  } catch {
+    // Some filesystems refuse fsync on a directory; the rename itself is done.
+  }
+}
+
+/**
+ * Puts a complete, already fsynced file (written by an AtomicFileWriter
+ * beside `to`, then checked) in place of `to`, atomically.
+ */
+export function replaceWithFile(from: string, to: string): void {
+  renameSync(from, to);
+  syncFolderOf(to);
 }
 
 /** Writes a whole file atomically. */

@@ -1,17 +1,41 @@
 /**
  * The zone's unsigned input as the manager needs it: the parsed zone, a
  * digest of its data (to re-sign only when it changed, whatever file or
- * $INCLUDE the change came from), and its largest TTL (the engine's
- * `zone-ttls` observation: every wait that depends on cached zone data uses it).
+ * $INCLUDE the change came from), its largest TTL (the engine's
+ * `zone-ttls` observation: every wait that depends on cached zone data uses
+ * it) and its SOA serial.
+ *
+ * Two forms. A small zone is parsed into RRset objects (src/zone/load.ts)
+ * for the in-memory signer, whose safety gate verifies every signature. A
+ * large one (its file above `streamAboveBytes`) is read into a CompactZone
+ * (src/signer/parallel/fast-load.ts: the same zone rules and messages, a
+ * fraction of the memory) for the streaming signer. Both give the same
+ * digest for the same data, so a zone that grows past the line is not
+ * signed again for that alone.
  */
 import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
 import type { ZoneRow } from '../keystore/types.ts';
+import { compactSoaSerial, digestCompactZone, type CompactZone } from '../signer/parallel/compact-zone.ts';
+import { loadCompactZone } from '../signer/parallel/fast-load.ts';
+import { SignetError } from '../core/errors.ts';
 import { loadZone } from '../zone/load.ts';
 import { Name } from '../zone/name.ts';
-import type { Zone } from '../zone/zone.ts';
+import { RRType } from '../zone/types.ts';
+import type { Zone, ZoneWarning } from '../zone/zone.ts';
+
+/**
+ * Input files from this size up are signed by the streaming signer: about
+ * 20,000 signatures (some 15 octets of zone text make one), where worker
+ * threads start to pay for themselves (sign-parallel.ts).
+ */
+export const STREAM_ABOVE_BYTES = 300_000;
 
 export interface ZoneInput {
-  zone: Zone;
+  /** The parsed zone, for the in-memory signer; null when `compact` holds it. */
+  zone: Zone | null;
+  /** The zone in compact form, for the streaming signer; null when `zone` holds it. */
+  compact: CompactZone | null;
   /** SHA-256 (hex) over every RRset in canonical form: owner, type, class, TTL, RDATA. */
   digest: string;
   /**
@@ -20,6 +44,10 @@ export interface ZoneInput {
    * the DNSKEY TTL is added by the engine (ttlsInForce).
    */
   maxTtl: number;
+  /** The SOA serial as written in the input. */
+  serial: number;
+  /** What the input does that works but deserves a look (TTL mismatches), with FILE:LINE. */
+  warnings: string[];
 }
 
 export function digestZone(zone: Zone): { digest: string; maxTtl: number } {
@@ -43,8 +71,33 @@ export function digestZone(zone: Zone): { digest: string; maxTtl: number } {
   return { digest: hash.digest('hex'), maxTtl };
 }
 
+/** SOA serial of a parsed zone (the SOA RDATA holds it after the two names). */
+function soaSerial(input: Zone): number {
+  const soa = input.rrsets.find((r) => r.type === RRType.SOA);
+  const rdata = soa?.rdatas[0];
+  if (!rdata) throw new SignetError('ERR_ZONE_NO_SOA', 'the zone has no SOA record');
+  let off = Name.fromWire(rdata, 0).end;
+  off = Name.fromWire(rdata, off).end;
+  return new DataView(rdata.buffer, rdata.byteOffset, rdata.byteLength).getUint32(off);
+}
+
+function warningLines(warnings: readonly ZoneWarning[]): string[] {
+  return warnings.map((w) => (w.position ? `${w.position.file}:${w.position.line}: ${w.message}` : w.message));
+}
+
+export interface LoadInputOptions {
+  /** Files of at least this many octets load in compact form (default STREAM_ABOVE_BYTES). */
+  readonly streamAboveBytes?: number;
+}
+
 /** Loads and digests the zone's input file (ZoneParseError with FILE:LINE on bad input). */
-export async function loadZoneInput(zone: ZoneRow): Promise<ZoneInput> {
-  const parsed = await loadZone(zone.input, Name.parse(zone.name));
-  return { zone: parsed, ...digestZone(parsed) };
+export async function loadZoneInput(zone: ZoneRow, options: LoadInputOptions = {}): Promise<ZoneInput> {
+  const origin = Name.parse(zone.name);
+  const size = statSync(zone.input, { throwIfNoEntry: false })?.size ?? 0;
+  if (size >= (options.streamAboveBytes ?? STREAM_ABOVE_BYTES)) {
+    const compact = await loadCompactZone(zone.input, origin);
+    return { zone: null, compact, ...digestCompactZone(compact), serial: compactSoaSerial(compact), warnings: warningLines(compact.warnings) };
+  }
+  const parsed = await loadZone(zone.input, origin);
+  return { zone: parsed, compact: null, ...digestZone(parsed), serial: soaSerial(parsed), warnings: warningLines(parsed.warnings) };
 }

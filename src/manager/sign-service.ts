@@ -18,12 +18,14 @@ import type { UnixSeconds } from '../core/time.ts';
 import { fromHex } from '../core/bytes.ts';
 import { Name } from '../zone/name.ts';
 import { RRType } from '../zone/types.ts';
+import type { Finding } from '../verify/finding.ts';
 import { verifyForPublication } from '../verify/verify-zone.ts';
 import type { Zone } from '../zone/zone.ts';
 import { signZone, type ActiveKey, type SignedZone } from '../signer/sign-zone.ts';
 import { nextSerial } from '../signer/serial.ts';
 import { hashedJitter } from '../signer/validity.ts';
 import type { DsDigestType } from '../signer/ds.ts';
+import type { DenialOptions } from '../signer/sign-zone.ts';
 import { loadSigningKey } from '../keystore/private-key.ts';
 import type { StateDb } from '../keystore/state-db.ts';
 import type { KeyRow, ZoneRow } from '../keystore/types.ts';
@@ -40,23 +42,20 @@ import { loadZoneInput, type ZoneInput } from './rollover-input.ts';
 import { loadZoneState, noteServedTtls, saveZoneState } from './rollover-store.ts';
 import { effectivePolicy } from './zone-config.ts';
 
-export interface SignResult {
-  zone: string;
-  output: string;
-  serial: number;
-  signatures: number;
-  rrsets: number;
-  earliestExpiration: UnixSeconds | null;
-  warnings: string[];
-}
 
 /** The key fields signing needs (a stored row). */
 export type KeyMaterial = Pick<KeyRow, 'role' | 'algorithm' | 'flags' | 'keyTag' | 'publicKey' | 'privateKey' | 'encrypted'>;
 
-export interface SignedZoneBuild {
+/** A signed zone made and ready to publish, from either signer: what the database records of it. */
+export interface SignOutcome {
   zone: ZoneRow;
-  signed: SignedZone;
   serial: number;
+  /** RRSIG records in the signed zone, and how many of them this run made (the rest were kept). */
+  signatures: number;
+  created: number;
+  rrsets: number;
+  /** Which signer made it: in memory (small zones), streaming (large ones), or by patching the previous output. */
+  method: 'in-memory' | 'streaming' | 'patched';
   /** What the zone was made from (see signingFingerprint); stored to know when to sign again. */
   fingerprint: string;
   earliestExpiration: UnixSeconds;
@@ -65,14 +64,9 @@ export interface SignedZoneBuild {
   keySummary: string;
 }
 
-/** SOA serial of the input (the SOA RDATA holds it after the two names). */
-function soaSerial(input: Zone): number {
-  const soa = input.rrsets.find((r) => r.type === RRType.SOA);
-  const rdata = soa?.rdatas[0];
-  if (!rdata) throw new SignetError('ERR_ZONE_NO_SOA', 'the zone has no SOA record');
-  let off = Name.fromWire(rdata, 0).end;
-  off = Name.fromWire(rdata, off).end;
-  return new DataView(rdata.buffer, rdata.byteOffset, rdata.byteLength).getUint32(off);
+/** The in-memory signer's result. */
+export interface SignedZoneBuild extends SignOutcome {
+  signed: SignedZone;
 }
 
 /**
@@ -129,39 +123,62 @@ export function planSigning(o: SigningInputs): SigningPlan {
   return { selection, cds, fingerprint, keySummary };
 }
 
-/** Signs the input with the keys the state selects at `now`. Pure but for reading keys through `rowOf`. */
-export function buildSignedZone(o: SigningInputs & { passphrase: string | null }): SignedZoneBuild {
-  const { zone, policy, input, now } = o;
-  const { selection, cds, fingerprint, keySummary } = planSigning(o);
-  if (selection.signers.length === 0) {
-    throw new SignetError('ERR_NO_ACTIVE_KEYS', `zone ${zone.name} has no active key at this time (see: signet rollover status ${zone.name})`);
-  }
-  // SPEC safety rule 3: missing or unreadable key material stops the zone; nothing is regenerated.
-  const keys: ActiveKey[] = selection.signers.map(({ row, signs }) => ({ key: loadSigningKey(row, o.passphrase), signs }));
-  const publishedOnly = selection.publishedOnly.map((k) => k.publicKey);
-
-  const serial = nextSerial({ scheme: policy.serial, inputSerial: soaSerial(input.zone), lastSerial: zone.lastSerial, now });
+/** The signing parameters of the policy, as both signers take them. */
+export function signingParameters(zone: ZoneRow, policy: Policy, now: UnixSeconds): {
+  dnskeyTtl: number; validity: number; inceptionOffset: number; jitter: number; jitterSeed: string; denial: DenialOptions;
+} {
   const salt = fromHex(policy.nsec3Salt);
   if (salt === null) throw new SignetError('ERR_POLICY_BAD_VALUE', `bad nsec3-salt "${policy.nsec3Salt}"`);
-  const signed = signZone(input.zone, {
-    now,
-    keys,
-    publishedOnly,
+  return {
     dnskeyTtl: policy.dnskeyTtl,
     validity: policy.signatureValidity,
     inceptionOffset: policy.inceptionOffset,
     jitter: policy.signatureJitter,
-    random: hashedJitter(`${zone.name}|${now}`),
+    // Both signers spread expirations with hashedJitter of this seed: the same zone at the same time gets the same signatures' times.
+    jitterSeed: `${zone.name}|${now}`,
     denial: policy.denial === 'nsec'
       ? { kind: 'nsec' }
       : { kind: 'nsec3', iterations: policy.nsec3Iterations, salt, optOut: policy.nsec3OptOut },
+  };
+}
+
+/** The plan, refusing a zone with no key to sign with. */
+export function requireSigners(o: SigningInputs): SigningPlan {
+  const plan = planSigning(o);
+  if (plan.selection.signers.length === 0) {
+    throw new SignetError('ERR_NO_ACTIVE_KEYS', `zone ${o.zone.name} has no active key at this time (see: signet rollover status ${o.zone.name})`);
+  }
+  return plan;
+}
+
+/** Signs the input with the keys the state selects at `now`. Pure but for reading keys through `rowOf`. */
+export function buildSignedZone(o: SigningInputs & { passphrase: string | null }): SignedZoneBuild {
+  const { zone, policy, input, now } = o;
+  if (input.zone === null) throw new SignetError('ERR_INTERNAL', `zone ${zone.name}: the in-memory signer needs the parsed zone`);
+  const { selection, cds, fingerprint, keySummary } = requireSigners(o);
+  // SPEC safety rule 3: missing or unreadable key material stops the zone; nothing is regenerated.
+  const keys: ActiveKey[] = selection.signers.map(({ row, signs }) => ({ key: loadSigningKey(row, o.passphrase), signs }));
+  const publishedOnly = selection.publishedOnly.map((k) => k.publicKey);
+
+  const serial = nextSerial({ scheme: policy.serial, inputSerial: input.serial, lastSerial: zone.lastSerial, now });
+  const { jitterSeed, ...parameters } = signingParameters(zone, policy, now);
+  const signed = signZone(input.zone, {
+    now,
+    keys,
+    publishedOnly,
+    ...parameters,
+    random: hashedJitter(jitterSeed),
     serial,
     ...(cds ? { cds: cds.cds, cdnskey: cds.cdnskey } : {}),
   });
   return {
     zone, signed, serial, fingerprint, keySummary,
+    signatures: signed.stats.signatures,
+    created: signed.stats.signaturesCreated,
+    method: 'in-memory',
+    rrsets: signed.stats.rrsetsSigned,
     earliestExpiration: signed.stats.earliestExpiration,
-    warnings: [...input.zone.warnings.map((w) => (w.position ? `${w.position.file}:${w.position.line}: ${w.message}` : w.message)), ...signed.warnings.map((w) => w.message)],
+    warnings: [...input.warnings, ...signed.warnings.map((w) => w.message)],
   };
 }
 
@@ -181,10 +198,24 @@ export function checkBeforePublishing(build: SignedZoneBuild, now: UnixSeconds):
   // half the speed it signs).
   const total = build.signed.stats.signatures;
   const sample = total <= GATE_FULL_SIGNATURES ? 1 : Math.max(GATE_SAMPLE, GATE_FULL_SIGNATURES / total);
-  const problems = verifyForPublication(build.signed, { now, sample });
+  refuseOnProblems(build, verifyForPublication(build.signed, { now, sample }));
+}
+
+/** The safety gate refused a new signed zone (ERR_SAFETY_GATE); `serial` is the refused zone's. */
+export class PublishRefusedError extends SignetError {
+  readonly serial: number;
+  constructor(serial: number, message: string) {
+    super('ERR_SAFETY_GATE', message);
+    this.serial = serial;
+  }
+}
+
+/** The gate's verdict: ERR_SAFETY_GATE naming the first problems when there are critical findings. */
+export function refuseOnProblems(build: Pick<SignOutcome, 'zone' | 'serial'>, findings: readonly Finding[]): void {
+  const problems = findings.filter((f) => f.severity === 'critical');
   if (problems.length === 0) return;
   const shown = problems.slice(0, 5).map((f) => `${f.code}${f.owner === null ? '' : ` ${f.owner}`}${f.type === null ? '' : ` ${f.type}`}: ${f.message}`);
-  throw new SignetError('ERR_SAFETY_GATE',
+  throw new PublishRefusedError(build.serial,
     `refusing to publish ${build.zone.name} serial ${build.serial}: the new signed zone fails verification (${problems.length} problem${problems.length === 1 ? '' : 's'}); the previous ${build.zone.output} stays in place:\n  ${shown.join('\n  ')}`);
 }
 
@@ -195,91 +226,12 @@ export function publishSignedZone(build: SignedZoneBuild, now: UnixSeconds): voi
 }
 
 /** The database side of a published signed zone; call inside the caller's transaction. */
-export function recordSigned(db: StateDb, build: SignedZoneBuild, now: UnixSeconds, reason: string): void {
-  const { zone, signed } = build;
+export function recordSigned(db: StateDb, build: SignOutcome, now: UnixSeconds, reason: string): void {
+  const { zone } = build;
   db.updateZone(zone.name, { lastSerial: build.serial, lastSignedAt: now, earliestExpiration: build.earliestExpiration });
   db.addEvent({
     zone: zone.name, time: now, kind: 'signed',
-    message: `signed serial ${build.serial} (${reason}): ${signed.stats.signatures} signatures over ${signed.stats.rrsetsSigned} RRsets into ${zone.output}; ${build.keySummary}`,
-    details: { serial: build.serial, output: zone.output, signatures: signed.stats.signatures, reason },
+    message: `signed serial ${build.serial} (${reason}): ${build.signatures} signatures over ${build.rrsets} RRsets into ${zone.output} (${build.method}, ${build.created} made); ${build.keySummary}`,
+    details: { serial: build.serial, output: zone.output, signatures: build.signatures, made: build.created, method: build.method, reason },
   });
-}
-
-function resultOf(build: SignedZoneBuild): SignResult {
-  return {
-    zone: build.zone.name,
-    output: build.zone.output,
-    serial: build.serial,
-    signatures: build.signed.stats.signatures,
-    rrsets: build.signed.stats.rrsetsSigned,
-    earliestExpiration: build.earliestExpiration,
-    warnings: build.warnings,
-  };
-}
-
-/**
- * `signet sign`: signs `zone` at `now` into its output with the key set the
- * rollover state gives. A zone whose keys have never been used takes the
- * first step of its first signing here (the engine records its keys as
- * published and active now); otherwise no rollover step is taken (that is
- * `tick`'s work), but the TTLs the new zone serves are recorded, so that no
- * later wait is computed from a TTL lower than one a cache may hold.
- */
-export async function signZoneToFile(
-  db: StateDb, zone: ZoneRow, now: UnixSeconds, passphrase: string | null,
-  options: {
-    /** Test hook: changes the signed zone before the safety gate sees it (to show the gate refuses). */
-    beforePublish?: (signed: SignedZone) => void;
-  } = {},
-): Promise<SignResult> {
-  const lock = await acquireLock(db.path, { waitMs: 10_000, what: `sign ${zone.name}` });
-  try {
-    const current = db.requireZone(zone.name);
-    const policy: Policy = effectivePolicy(db, current);
-    const input = await loadZoneInput(current);
-    const loaded = loadZoneState(db, current, policy);
-    let state = loaded.state;
-    const events: Array<{ kind: string; message: string; details: Record<string, unknown> }> = [];
-    if (inUseKeys(state, now).length === 0) {
-      const result = step(state, policy, now, [{ kind: 'zone-ttls', maxZoneTtl: input.maxTtl }]);
-      if (result.actions.some((a) => a.type === 'generate-key')) {
-        throw new SignetError('ERR_NO_ACTIVE_KEYS',
-          `zone ${current.name} has no keys for its first signing (generate them with \`signet key generate\`, import them with \`signet key import\`, or let \`signet tick\` make them)`);
-      }
-      state = result.state;
-      for (const a of result.actions) {
-        if (a.type === 'notify') events.push({ kind: a.event, message: a.message, details: { rollover: a.rollover, step: a.step } });
-      }
-    } else {
-      state = noteServedTtls(state, policy, now, input.maxTtl);
-    }
-    const rowOf = (id: string): KeyRow => {
-      const row = loaded.rows.get(id);
-      if (!row) throw new SignetError('ERR_KEY_MATERIAL_MISSING', `zone ${current.name}: key ${id} has no stored key material`);
-      return row;
-    };
-    const build = buildSignedZone({ zone: current, policy, input, state, now, rowOf, passphrase });
-    options.beforePublish?.(build.signed);
-    try {
-      publishSignedZone(build, now);
-    } catch (e) {
-      if (e instanceof SignetError && e.code === 'ERR_SAFETY_GATE') {
-        db.addEvent({ zone: current.name, time: now, kind: 'publish-refused', message: e.message, details: { serial: build.serial } });
-      }
-      throw e;
-    }
-    db.transaction(() => {
-      for (const e of events) db.addEvent({ zone: current.name, time: now, ...e });
-      recordSigned(db, build, now, 'sign command');
-      saveZoneState(db, state, loaded.rows, {
-        signedFingerprint: build.fingerprint,
-        // The command's caller reloads what it needs; tick runs the post-sign command for zones it signs.
-        postSignPending: loaded.postSignPending,
-        lastError: loaded.lastError,
-      }, now);
-    });
-    return resultOf(build);
-  } finally {
-    lock?.release();
-  }
 }

@@ -43,7 +43,8 @@ import { queryParentDs } from './rollover-parent.ts';
 import { callRegistrar } from './rollover-registrar.ts';
 import { loadZoneState, saveZoneState } from './rollover-store.ts';
 import { runPostSignCommand } from './post-sign.ts';
-import { buildSignedZone, planSigning, publishSignedZone, recordSigned, type SignedZoneBuild } from './sign-service.ts';
+import { signAndPublish } from './sign-and-publish.ts';
+import { planSigning, recordSigned, type SignOutcome } from './sign-service.ts';
 import { generateEngineKey } from './zone-keys.ts';
 import { effectivePolicy, zoneSetting } from './zone-config.ts';
 
@@ -64,6 +65,10 @@ export interface PassOptions {
   strict?: boolean;
   /** Time limit of the post-sign and notify commands, milliseconds. */
   hookTimeoutMs?: number;
+  /** Input files from this size sign with the streaming signer (default rollover-input.ts STREAM_ABOVE_BYTES). */
+  streamAboveBytes?: number;
+  /** Worker threads of the streaming signer (default one per core). */
+  workers?: number;
 }
 
 export interface PassEvent {
@@ -113,7 +118,7 @@ export async function runZonePass(db: StateDb, zoneName: string, o: PassOptions)
   let postSignPending = false;
   try {
     policy = effectivePolicy(db, zone);
-    const input = await loadZoneInput(zone);
+    const input = await loadZoneInput(zone, o.streamAboveBytes === undefined ? {} : { streamAboveBytes: o.streamAboveBytes });
     const loaded = loadZoneState(db, zone, policy);
     const rows = new Map<string, KeyRow>(loaded.rows);
     const rowOf = (id: string): KeyRow => {
@@ -202,7 +207,7 @@ export async function runZonePass(db: StateDb, zoneName: string, o: PassOptions)
     const reasons: string[] = [];
     const resign = actions.find((a) => a.type === 'resign');
     if (resign?.type === 'resign') reasons.push(resign.reason);
-    let build: SignedZoneBuild | null = null;
+    let build: SignOutcome | null = null;
     if (inUseKeys(state, now).length > 0) {
       if (zone.lastSignedAt === null) reasons.push('first signed version');
       else if (!existsSync(zone.output)) reasons.push(`${zone.output} is missing`);
@@ -214,8 +219,9 @@ export async function runZonePass(db: StateDb, zoneName: string, o: PassOptions)
       }
       if (reasons.length > 0) {
         action = 'sign';
-        build = buildSignedZone({ zone, policy, input, state, now, rowOf, passphrase: o.passphrase });
-        publishSignedZone(build, now);
+        build = await signAndPublish({ zone, policy, input, state, now, rowOf, passphrase: o.passphrase }, {
+          publishedFingerprint: loaded.signedFingerprint, ...(o.workers !== undefined ? { workers: o.workers } : {}),
+        });
         report.warnings.push(...build.warnings);
         report.signed = { serial: build.serial, output: zone.output, reason: reasons.join('; '), earliestExpiration: build.earliestExpiration };
         report.did.push(`signed serial ${build.serial} (${reasons.join('; ')}): ${build.keySummary}`);

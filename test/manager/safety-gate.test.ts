@@ -8,7 +8,7 @@ import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseTime } from '../../src/core/time.ts';
 import { openStateDb } from '../../src/keystore/state-db.ts';
-import { signZoneToFile } from '../../src/manager/sign-service.ts';
+import { signZoneToFile } from '../../src/manager/sign-and-publish.ts';
 import { SignetError } from '../../src/core/errors.ts';
 import { RRType } from '../../src/zone/types.ts';
 import { makeTempDir, runCli } from '../helpers/cli.ts';

@@ -25,7 +25,7 @@ import { hashedJitterWire } from '../validity.ts';
 import type { ZoneWarning } from '../../zone/zone.ts';
 import type { SignWarning } from '../authority.ts';
 import type { DenialOptions, SignStats } from '../sign-zone.ts';
-import { compactSoaSerial, digestCompactZone } from './compact-zone.ts';
+import { compactSoaSerial, digestCompactZone, type CompactZone } from './compact-zone.ts';
 import { loadCompactZone, readSoaSerial } from './fast-load.ts';
 import type { ParallelActiveKey } from './keys.ts';
 import { resignUnchangedToFile } from './patch.ts';
@@ -39,6 +39,8 @@ export interface SignFileJob {
   /** The unsigned zone file and its origin. */
   readonly input: string;
   readonly origin: Name;
+  /** The input already loaded (the manager reads it first to digest it); the file is then not read again. */
+  readonly zone?: CompactZone;
   /** Where the signed zone goes; the previous signed zone is read from here too (unless `previous`). */
   readonly output: string;
   /** The previous signed output to reuse (default `output`); null to sign everything anew. */
@@ -83,7 +85,7 @@ export interface SignFileResult {
   readonly warnings: readonly SignWarning[];
   /** Warnings about the input (TTL mismatches), with positions. Empty when patched. */
   readonly zoneWarnings: readonly ZoneWarning[];
-  /** The input digest and largest TTL (rollover-input.ts digestZone); null when patched (the input was not read). */
+  /** The input digest and largest TTL (rollover-input.ts digestZone); null when patched (the input was not read) or when the caller gave the loaded zone. */
   readonly digest: string | null;
   readonly maxTtl: number | null;
   /** Signatures the workers made while the zone was being read (speculate.ts) and that were used or not. */
@@ -102,7 +104,9 @@ export async function signZoneFile(job: SignFileJob): Promise<SignFileResult> {
     ...(job.workers !== undefined ? { workers: job.workers } : {}),
     ...(job.progress ? { progress: job.progress } : {}),
   };
-  const inputSerial = job.unchanged === true && previous !== null && existsSync(previous) ? await readSoaSerial(job.input, job.origin) : null;
+  const inputSerial = job.unchanged === true && previous !== null && existsSync(previous)
+    ? (job.zone !== undefined ? compactSoaSerial(job.zone) : await readSoaSerial(job.input, job.origin))
+    : null;
   if (inputSerial !== null && previous !== null) {
     const serial = job.serialFor(inputSerial);
     const patched = await resignUnchangedToFile(previous, job.output, job.origin, { ...base, serial, refresh: job.refresh });
@@ -120,10 +124,10 @@ export async function signZoneFile(job: SignFileJob): Promise<SignFileResult> {
       : undefined;
     // When asked, and with nothing to reuse, the workers sign each name's RRsets as soon as the reader has moved past it.
     const fresh = previous === null || !existsSync(previous);
-    const speculator = pool !== null && fresh && job.speculate === true
+    const speculator = job.zone === undefined && pool !== null && fresh && job.speculate === true
       ? new Speculator({ pool, now: job.now, validity: job, jitter: hashedJitterWire(job.jitterSeed), zoneClass: RRClass.IN })
       : null;
-    const zone = await loadCompactZone(job.input, job.origin, {
+    const zone = job.zone ?? await loadCompactZone(job.input, job.origin, {
       ...(hashOwners ? { hashOwners } : {}),
       ...(speculator !== null ? { ownerRuns: speculator } : {}),
       ...(job.progress ? { onRecords: (n: number) => job.progress!('parse', n, null) } : {}),
@@ -137,7 +141,8 @@ export async function signZoneFile(job: SignFileJob): Promise<SignFileResult> {
       ...(prev !== null ? { reuse: { previous: prev, refresh: job.refresh } } : {}),
       ...(speculator !== null ? { speculation: speculator } : {}),
     });
-    const { digest, maxTtl } = digestCompactZone(zone);
+    // A caller that loaded the zone has digested it already.
+    const { digest, maxTtl } = job.zone === undefined ? digestCompactZone(zone) : { digest: null, maxTtl: null };
     return { mode: 'signed', serial, stats: result.stats, warnings: result.warnings, zoneWarnings: zone.warnings, digest, maxTtl, signedWhileReading: speculator?.made ?? 0 };
   } finally {
     await pool?.close();

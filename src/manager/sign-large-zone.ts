@@ -1,0 +1,95 @@
+/**
+ * Large zones (their input loaded in compact form: rollover-input.ts) are
+ * signed by the streaming signer over worker threads
+ * (src/signer/parallel/sign-file.ts) instead of the in-memory one:
+ *
+ *   stageSignedZoneFile   sign into a staged file beside the output, keeping
+ *                         the previous output's signatures that are still
+ *                         good (or, when nothing but the time changed,
+ *                         patching the previous output in one pass);
+ *   publishStagedZone     the safety gate (src/verify/compact-gate.ts) reads
+ *                         the staged file back and verifies it as a validator
+ *                         would see it at `now`; only then it replaces the
+ *                         output (rename, folder fsync). A refused file is
+ *                         removed and the previous output stays.
+ *
+ * The staged file is complete and fsynced before the gate reads it
+ * (AtomicFileWriter), so what the gate checked is byte for byte what is
+ * published.
+ */
+import { existsSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { SignetError } from '../core/errors.ts';
+import type { UnixSeconds } from '../core/time.ts';
+import { replaceWithFile } from '../io/atomic-write.ts';
+import type { ProgressHook } from '../io/progress.ts';
+import { loadParallelKey } from '../signer/parallel/keys.ts';
+import { signZoneFile } from '../signer/parallel/sign-file.ts';
+import { nextSerial } from '../signer/serial.ts';
+import { verifySignedZoneFile } from '../verify/compact-gate.ts';
+import { Name } from '../zone/name.ts';
+import { refuseOnProblems, requireSigners, signingParameters, type SignOutcome, type SigningInputs } from './sign-service.ts';
+
+/** A signed zone written to `staged`, not yet published. */
+export interface StagedSignedZone extends SignOutcome {
+  readonly staged: string;
+}
+
+/** Signatures the gate verifies cryptographically besides the apex's and the first of each type. */
+export const GATE_SAMPLE_SIGNATURES = 10_000;
+
+/** Where the signed zone waits for the gate: a hidden file beside the output. */
+export function stagedPathFor(output: string): string {
+  return join(dirname(output), `.${basename(output)}.signet-staged`);
+}
+
+export interface StageOptions {
+  /** The stored fingerprint of the published output: when the new one equals it, the output is patched. */
+  readonly publishedFingerprint: string | null;
+  readonly workers?: number;
+  readonly progress?: ProgressHook;
+}
+
+export async function stageSignedZoneFile(o: SigningInputs & { passphrase: string | null }, options: StageOptions): Promise<StagedSignedZone> {
+  const { zone, policy, input, now } = o;
+  if (input.compact === null) throw new SignetError('ERR_INTERNAL', `zone ${zone.name}: the streaming signer needs the compact zone`);
+  const { selection, cds, fingerprint, keySummary } = requireSigners(o);
+  // SPEC safety rule 3: missing or unreadable key material stops the zone; nothing is regenerated.
+  const keys = selection.signers.map(({ row, signs }) => loadParallelKey(row, o.passphrase, signs));
+  const staged = stagedPathFor(zone.output);
+  const unchanged = options.publishedFingerprint === fingerprint && existsSync(zone.output);
+  const result = await signZoneFile({
+    input: zone.input, origin: Name.parse(zone.name), zone: input.compact,
+    output: staged, previous: existsSync(zone.output) ? zone.output : null, unchanged,
+    now, keys,
+    publishedOnly: selection.publishedOnly.map((k) => k.publicKey),
+    ...(cds ? { cds: cds.cds, cdnskey: cds.cdnskey } : {}),
+    ...signingParameters(zone, policy, now),
+    refresh: policy.signatureRefresh,
+    serialFor: (inputSerial) => nextSerial({ scheme: policy.serial, inputSerial, lastSerial: zone.lastSerial, now }),
+    ...(options.workers !== undefined ? { workers: options.workers } : {}),
+    ...(options.progress ? { progress: options.progress } : {}),
+  });
+  return {
+    zone, staged, fingerprint, keySummary,
+    // 'patched': only the expiring signatures of the previous output were made again.
+    method: result.mode === 'patched' ? 'patched' : 'streaming',
+    serial: result.serial,
+    signatures: result.stats.signatures,
+    rrsets: result.stats.rrsetsSigned,
+    created: result.stats.signaturesCreated,
+    earliestExpiration: result.stats.earliestExpiration,
+    warnings: [...(result.mode === 'signed' ? input.warnings : []), ...result.warnings.map((w) => w.message)],
+  };
+}
+
+/** The safety gate on the staged file, then the staged file in place of the output; see the module header. */
+export async function publishStagedZone(build: StagedSignedZone, now: UnixSeconds): Promise<void> {
+  try {
+    const { findings } = await verifySignedZoneFile(build.staged, Name.parse(build.zone.name), { now, sampleSignatures: GATE_SAMPLE_SIGNATURES });
+    refuseOnProblems(build, findings);
+    replaceWithFile(build.staged, build.zone.output);
+  } finally {
+    rmSync(build.staged, { force: true });
+  }
+}
