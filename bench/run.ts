@@ -4,37 +4,36 @@
  * all with ECDSA P-256 (algorithm 13) and NSEC3 with 0 iterations and no
  * salt (RFC 9276). Every signer runs as its own process under
  * /usr/bin/time, so wall time, CPU time and peak RSS are measured the same
- * way for all. Every output is checked with a validator. For signet it
- * also times a re-sign of the unchanged zone and of the zone with one
- * record changed, both from the full sign's output.
+ * way for all. Every output is checked with a validator. signet runs as
+ * an operator runs it: `signet sign` (bin/signet.js, a state database, the
+ * safety gate). It also times a re-sign of the unchanged zone (from the
+ * full sign's output) and then of the zone with one record changed.
  *
  *   npm run bench -- --sizes 10k,100k        (default 10k,100k,1m)
  *   npm run bench -- --peers bind,knot       (default every peer installed)
- *   npm run bench -- --no-peers --no-verify --workers 2
+ *   npm run bench -- --no-peers --no-verify
  *   npm run bench -- --validator kzonecheck  (default ldns-verify-zone)
  *   npm run bench -- --repeat 3              (best of 3 runs per signer: the machine may be busy)
  *
  * Everything goes to bench/work/ (gitignored).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, createReadStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { wallClockNow } from '../src/core/clock.ts';
-import type { SignChildResult, SignJob } from './sign-child.ts';
 import { BENCH_ORIGIN, benchLabel, writeBenchZone } from './zones.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const WORK = join(ROOT, 'bench', 'work');
+const SIGNET = join(ROOT, 'bin', 'signet.js');
 
 interface Options {
   sizes: number[];
   peers: string[];
   verify: boolean;
   validator: 'ldns-verify-zone' | 'kzonecheck' | 'dnssec-verify';
-  workers: number;
   repeat: number;
 }
 
@@ -50,7 +49,7 @@ function sizeLabel(n: number): string {
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { sizes: [10_000, 100_000, 1_000_000], peers: ['bind', 'ldns', 'knot'], verify: true, validator: 'ldns-verify-zone', workers: availableParallelism(), repeat: 1 };
+  const o: Options = { sizes: [10_000, 100_000, 1_000_000], peers: ['bind', 'ldns', 'knot'], verify: true, validator: 'ldns-verify-zone', repeat: 1 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = (): string => {
@@ -63,7 +62,6 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--no-peers') o.peers = [];
     else if (a === '--no-verify') o.verify = false;
     else if (a === '--validator') o.validator = value() as Options['validator'];
-    else if (a === '--workers') o.workers = Number(value());
     else if (a === '--repeat') o.repeat = Math.max(1, Number(value()));
     else if (a === '--help' || a === '-h') {
       process.stdout.write(readFileSync(new URL(import.meta.url), 'utf8').split('*/')[0]!.replace(/^\/\*\*?|^ \* ?/gm, '') + '\n');
@@ -160,23 +158,51 @@ function fail(what: string, m: Measured): never {
   throw new Error(`${what} failed (exit ${m.status}):\n${m.stderr.slice(-2000)}`);
 }
 
-/** signet in a child process (bench/sign-child.ts under tsx, as bin/signet.js runs). */
-async function runSignet(job: SignJob): Promise<{ m: Measured; r: SignChildResult }> {
-  const m = await best(() => measure(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'sign-child.ts'), JSON.stringify(job)]));
-  if (m.status !== 0) fail('signet', m);
-  const line = m.stdout.trim().split('\n').pop()!;
-  return { m, r: JSON.parse(line) as SignChildResult };
+/** What `signet --json sign` prints (src/manager/sign-and-publish.ts SignResult). */
+interface SignetResult {
+  readonly serial: number;
+  readonly signatures: number;
+  readonly created: number;
+  readonly method: 'in-memory' | 'streaming' | 'patched';
 }
 
-function signetKeys(dir: string): { kskFile: string; zskFile: string } {
-  const kskFile = join(dir, 'signet-ksk.pkcs8.hex');
-  const zskFile = join(dir, 'signet-zsk.pkcs8.hex');
-  for (const file of [kskFile, zskFile]) {
-    if (existsSync(file)) continue;
-    const der = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'der' });
-    writeFileSync(file, Buffer.from(der).toString('hex'), { mode: 0o600 });
+/**
+ * signet as an operator runs it: a state database of its own with the zone
+ * added (KSK + ZSK made by `zone add`: ECDSA P-256, NSEC3 with 0 iterations
+ * and no salt, 14 days of validity: the default policy) and `signet sign`
+ * through bin/signet.js, the safety gate included.
+ */
+class SignetZone {
+  readonly input: string;
+  readonly output: string;
+  private readonly db: string;
+
+  constructor(dir: string, zoneFile: string, now: number) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    this.input = join(dir, 'input.zone');
+    this.output = join(dir, 'output.signed');
+    this.db = join(dir, 'state.db');
+    copyFileSync(zoneFile, this.input);
+    const r = spawnSync(process.execPath, [SIGNET, '--db', this.db, '--now', String(now), 'zone', 'add', BENCH_ORIGIN, '--input', this.input, '--output', this.output], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`signet zone add failed: ${r.stderr}`);
   }
-  return { kskFile, zskFile };
+
+  /** `signet sign` at `now`; with `fresh`, the previous output is removed first so that everything is signed anew. */
+  async sign(now: number, fresh: boolean): Promise<{ m: Measured; r: SignetResult }> {
+    const m = await best(() => {
+      if (fresh) rmSync(this.output, { force: true });
+      return measure(process.execPath, [SIGNET, '--db', this.db, '--now', String(now), '--json', 'sign', BENCH_ORIGIN]);
+    });
+    if (m.status !== 0) fail('signet sign', m);
+    return { m, r: JSON.parse(m.stdout) as SignetResult };
+  }
+
+  /** A copy of the current output, for the validator after the timed runs. */
+  keep(as: string): string {
+    copyFileSync(this.output, as);
+    return as;
+  }
 }
 
 /** BIND key pair (KSK, ZSK) for dnssec-signzone and ldns-signzone; returns their base names. */
@@ -274,7 +300,6 @@ async function main(): Promise<void> {
   const resign: Array<{ size: number; full: Row; unchanged: Row; changed: Row }> = [];
   const keyDir = join(WORK, 'keys');
   mkdirSync(keyDir, { recursive: true });
-  const sk = signetKeys(keyDir);
   const bind = peers.bind || peers.ldns ? bindKeys(join(keyDir, 'bind')) : [];
 
   for (const size of o.sizes) {
@@ -288,24 +313,27 @@ async function main(): Promise<void> {
     }
     console.log(`\n[${label}] ${size} names`);
     const now = wallClockNow();
-    const jobBase = { zone: zoneFile, origin: BENCH_ORIGIN, ...sk, serial: 2024010102, workers: o.workers };
 
-    // signet: full sign, then re-sign unchanged and with one record changed.
-    const fullOut = join(dir, 'signet-full.signed');
-    const full = await runSignet({ ...jobBase, output: fullOut, now });
-    const fullRow: Row = { size, signer: `signet (${o.workers} workers)`, wall: full.m.wall, cpu: full.m.cpu, rssMiB: full.m.rssMiB, signatures: full.r.signatures, created: full.r.created, valid: '', file: fullOut };
+    // signet: full sign, then re-sign unchanged and with one record changed, each from the output before it.
+    const signet = new SignetZone(join(dir, 'signet'), zoneFile, now);
+    const full = await signet.sign(now, true);
+    const fullOut = signet.keep(join(dir, 'signet-full.signed'));
+    const fullRow: Row = { size, signer: `signet sign (${cores} workers)`, wall: full.m.wall, cpu: full.m.cpu, rssMiB: full.m.rssMiB, signatures: full.r.signatures, created: full.r.created, valid: '', file: fullOut };
     rows.push(fullRow);
-    console.log(`  signet full: ${fmt(full.m.wall, 2)} s, ${group(full.r.signatures)} signatures`);
-    const unchangedOut = join(dir, 'signet-unchanged.signed');
-    const unchanged = await runSignet({ ...jobBase, output: unchangedOut, now: now + 3600, serial: 2024010103, previous: fullOut });
+    console.log(`  signet full (${full.r.method}): ${fmt(full.m.wall, 2)} s, ${group(full.r.signatures)} signatures`);
+    // A repeated re-sign would start from its own output: one run each.
+    const repeat = repeatRuns;
+    repeatRuns = 1;
+    const unchanged = await signet.sign(now + 3600, false);
+    const unchangedOut = signet.keep(join(dir, 'signet-unchanged.signed'));
     const unchangedRow: Row = { size, signer: 'signet re-sign, unchanged', wall: unchanged.m.wall, cpu: unchanged.m.cpu, rssMiB: unchanged.m.rssMiB, signatures: unchanged.r.signatures, created: unchanged.r.created, valid: '', file: unchangedOut };
-    console.log(`  signet unchanged re-sign (${unchanged.r.mode}): ${fmt(unchanged.m.wall, 2)} s, ${group(unchanged.r.created)} signatures made, ${group(unchanged.r.reused)} kept`);
-    const changedZone = join(dir, `zone-${label}-changed.zone`);
-    const changedLabel = changeOneRecord(zoneFile, changedZone);
-    const changedOut = join(dir, 'signet-changed.signed');
-    const changed = await runSignet({ ...jobBase, zone: changedZone, output: changedOut, now: now + 3600, serial: 2024010103, previous: fullOut });
-    const changedRow: Row = { size, signer: `signet re-sign, 1 record changed`, wall: changed.m.wall, cpu: changed.m.cpu, rssMiB: changed.m.rssMiB, signatures: changed.r.signatures, created: changed.r.created, valid: '', file: changedOut, note: `${changedLabel} A` };
-    console.log(`  signet one-change re-sign (${changedLabel} A): ${fmt(changed.m.wall, 2)} s, ${group(changed.r.created)} signatures made, ${group(changed.r.reused)} kept`);
+    console.log(`  signet unchanged re-sign (${unchanged.r.method}): ${fmt(unchanged.m.wall, 2)} s, ${group(unchanged.r.created)} signatures made, ${group(unchanged.r.signatures - unchanged.r.created)} kept`);
+    const changedLabel = changeOneRecord(zoneFile, signet.input);
+    const changed = await signet.sign(now + 7200, false);
+    const changedOut = signet.keep(join(dir, 'signet-changed.signed'));
+    repeatRuns = repeat;
+    const changedRow: Row = { size, signer: 'signet re-sign, 1 record changed', wall: changed.m.wall, cpu: changed.m.cpu, rssMiB: changed.m.rssMiB, signatures: changed.r.signatures, created: changed.r.created, valid: '', file: changedOut, note: `${changedLabel} A` };
+    console.log(`  signet one-change re-sign (${changed.r.method}, ${changedLabel} A): ${fmt(changed.m.wall, 2)} s, ${group(changed.r.created)} signatures made, ${group(changed.r.signatures - changed.r.created)} kept`);
     resign.push({ size, full: fullRow, unchanged: unchangedRow, changed: changedRow });
 
     if (peers.bind) {
