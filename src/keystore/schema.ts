@@ -130,6 +130,24 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX parent_observations_by_zone ON parent_observations (zone, time, id);
   `,
+
+  // 3: the files behind the published signed zone of a large zone (streaming signer), so that a
+  // re-sign can tell, without reading them through, that the input is the one it was made from and
+  // that the output is still the file signet published (only then is it patched).
+  `
+  CREATE TABLE published_files (
+    zone          TEXT PRIMARY KEY REFERENCES zones (name) ON DELETE CASCADE,
+    -- SHA-256 (hex) of the input file's bytes; NULL when the input has $INCLUDE (the bytes are not all of it).
+    input_sha256  TEXT,
+    -- What that input gave: its data digest (the signing fingerprint's input), largest TTL, SOA serial.
+    input_digest  TEXT NOT NULL,
+    max_ttl       INTEGER NOT NULL,
+    input_serial  INTEGER NOT NULL,
+    -- SHA-256 (hex) of the signed zone file as published.
+    output_sha256 TEXT NOT NULL,
+    updated_at    INTEGER NOT NULL
+  ) STRICT;
+  `,
 ];
 
 /** The schema version this code writes. */

@@ -13,7 +13,7 @@ import { computeKeyTag } from '../signer/keytag.ts';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.ts';
 import type {
   EventFilter, EventRow, JsonObject, KeyFactInput, KeyFactRow, KeyRow, KeyTiming, NewEvent, NewKey, NewKeyFact,
-  NewParentObservation, NewZone, NewZoneState, ParentObservationRow, PolicyRow, ZonePatch, ZoneRow, ZoneStateRow,
+  NewParentObservation, NewZone, NewZoneState, ParentObservationRow, PolicyRow, PublishedFilesRow, ZonePatch, ZoneRow, ZoneStateRow,
 } from './types.ts';
 
 type Db = Database.Database;
@@ -424,6 +424,36 @@ export class StateDb {
       lastError: r.last_error === null ? null : parseJson(r.last_error, what),
       updatedAt: Number(r.updated_at),
     };
+  }
+
+  // ----------- published files (schema 3) ----------------------------------
+
+  getPublishedFiles(zone: string | Name): PublishedFilesRow | null {
+    const r = this.db.prepare('SELECT * FROM published_files WHERE zone = ?').get(normalizeZoneName(zone)) as SqlRow | undefined;
+    if (!r) return null;
+    return {
+      inputSha256: r.input_sha256 === null ? null : String(r.input_sha256),
+      inputDigest: String(r.input_digest),
+      maxTtl: Number(r.max_ttl),
+      inputSerial: Number(r.input_serial),
+      outputSha256: String(r.output_sha256),
+      updatedAt: Number(r.updated_at),
+    };
+  }
+
+  /** Records (row) or forgets (null) the files behind the zone's published signed zone. */
+  setPublishedFiles(zone: string | Name, row: PublishedFilesRow | null): void {
+    const name = normalizeZoneName(zone);
+    if (row === null) {
+      this.db.prepare('DELETE FROM published_files WHERE zone = ?').run(name);
+      return;
+    }
+    checkTime(row.updatedAt, 'updatedAt');
+    this.db.prepare(`INSERT INTO published_files (zone, input_sha256, input_digest, max_ttl, input_serial, output_sha256, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (zone) DO UPDATE SET input_sha256 = excluded.input_sha256, input_digest = excluded.input_digest,
+          max_ttl = excluded.max_ttl, input_serial = excluded.input_serial, output_sha256 = excluded.output_sha256, updated_at = excluded.updated_at`)
+      .run(name, row.inputSha256, row.inputDigest, row.maxTtl, row.inputSerial, row.outputSha256, row.updatedAt);
   }
 
   /** Creates or replaces the zone's rollover state row. */

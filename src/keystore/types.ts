@@ -139,6 +139,18 @@ export interface ZoneStateRow {
 
 export type NewZoneState = Omit<ZoneStateRow, 'zone'>;
 
+/** The files behind a large zone's published signed zone (schema migration 3). */
+export interface PublishedFilesRow {
+  /** SHA-256 (hex) of the input file's bytes; null when the input has $INCLUDE. */
+  readonly inputSha256: string | null;
+  readonly inputDigest: string;
+  readonly maxTtl: number;
+  readonly inputSerial: number;
+  /** SHA-256 (hex) of the signed zone file as published. */
+  readonly outputSha256: string;
+  readonly updatedAt: UnixSeconds;
+}
+
 /** A fact to store: the key's row id, its name, time, TTLs in force and details (`source`). */
 export interface KeyFactInput {
   keyId: number;

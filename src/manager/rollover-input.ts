@@ -12,10 +12,16 @@
  * fraction of the memory) for the streaming signer. Both give the same
  * digest for the same data, so a zone that grows past the line is not
  * signed again for that alone.
+ *
+ * A large input whose bytes are those the published zone was made from
+ * (published_files, schema 3: same SHA-256, no $INCLUDE) is not read at
+ * all: its digest, largest TTL and serial are the recorded ones, and the
+ * streaming signer reads the file only if it has to sign from it.
  */
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
-import type { ZoneRow } from '../keystore/types.ts';
+import { digestFile } from '../io/file-digest.ts';
+import type { PublishedFilesRow, ZoneRow } from '../keystore/types.ts';
 import { compactSoaSerial, digestCompactZone, type CompactZone } from '../signer/parallel/compact-zone.ts';
 import { loadCompactZone } from '../signer/parallel/fast-load.ts';
 import { SignetError } from '../core/errors.ts';
@@ -32,10 +38,14 @@ import type { Zone, ZoneWarning } from '../zone/zone.ts';
 export const STREAM_ABOVE_BYTES = 300_000;
 
 export interface ZoneInput {
-  /** The parsed zone, for the in-memory signer; null when `compact` holds it. */
+  /** The parsed zone, for the in-memory signer; null for a large zone. */
   zone: Zone | null;
-  /** The zone in compact form, for the streaming signer; null when `zone` holds it. */
+  /** A large zone in compact form, for the streaming signer; null when `zone` holds it, or when the input was known and not read. */
   compact: CompactZone | null;
+  /** Whether this is a large zone (the streaming signer's). */
+  large: boolean;
+  /** SHA-256 of a large input file's bytes, null when it has $INCLUDE (or is small). */
+  sha256: string | null;
   /** SHA-256 (hex) over every RRset in canonical form: owner, type, class, TTL, RDATA. */
   digest: string;
   /**
@@ -88,6 +98,8 @@ function warningLines(warnings: readonly ZoneWarning[]): string[] {
 export interface LoadInputOptions {
   /** Files of at least this many octets load in compact form (default STREAM_ABOVE_BYTES). */
   readonly streamAboveBytes?: number;
+  /** What the published signed zone was made from, when known. */
+  readonly published?: PublishedFilesRow | null;
 }
 
 /** Loads and digests the zone's input file (ZoneParseError with FILE:LINE on bad input). */
@@ -95,9 +107,15 @@ export async function loadZoneInput(zone: ZoneRow, options: LoadInputOptions = {
   const origin = Name.parse(zone.name);
   const size = statSync(zone.input, { throwIfNoEntry: false })?.size ?? 0;
   if (size >= (options.streamAboveBytes ?? STREAM_ABOVE_BYTES)) {
+    const file = await digestFile(zone.input);
+    const sha256 = file.hasInclude ? null : file.sha256;
+    const known = options.published ?? null;
+    if (sha256 !== null && known !== null && known.inputSha256 === sha256) {
+      return { zone: null, compact: null, large: true, sha256, digest: known.inputDigest, maxTtl: known.maxTtl, serial: known.inputSerial, warnings: [] };
+    }
     const compact = await loadCompactZone(zone.input, origin);
-    return { zone: null, compact, ...digestCompactZone(compact), serial: compactSoaSerial(compact), warnings: warningLines(compact.warnings) };
+    return { zone: null, compact, large: true, sha256, ...digestCompactZone(compact), serial: compactSoaSerial(compact), warnings: warningLines(compact.warnings) };
   }
   const parsed = await loadZone(zone.input, origin);
-  return { zone: parsed, compact: null, ...digestZone(parsed), serial: soaSerial(parsed), warnings: warningLines(parsed.warnings) };
+  return { zone: parsed, compact: null, large: false, sha256: null, ...digestZone(parsed), serial: soaSerial(parsed), warnings: warningLines(parsed.warnings) };
 }

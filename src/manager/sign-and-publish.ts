@@ -32,7 +32,7 @@ export interface PublishHooks {
 
 /** Signs with the signer the input's form calls for, verifies, publishes. Nothing in the database changes. */
 export async function signAndPublish(o: SigningInputs & { passphrase: string | null }, options: StageOptions & PublishHooks): Promise<SignOutcome> {
-  if (o.input.compact !== null) {
+  if (o.input.large) {
     const staged = await stageSignedZoneFile(o, options);
     try {
       options.beforePublishFile?.(staged.staged);
@@ -40,8 +40,7 @@ export async function signAndPublish(o: SigningInputs & { passphrase: string | n
       rmSync(staged.staged, { force: true });
       throw e;
     }
-    await publishStagedZone(staged, o.now);
-    return staged;
+    return { ...staged, files: await publishStagedZone(staged, o.input, o.now) };
   }
   const build = buildSignedZone(o);
   options.beforePublish?.(build.signed);
@@ -92,7 +91,8 @@ export async function signZoneToFile(
   try {
     const current = db.requireZone(zone.name);
     const policy: Policy = effectivePolicy(db, current);
-    const input = await loadZoneInput(current, options);
+    const published = db.getPublishedFiles(current.name);
+    const input = await loadZoneInput(current, { ...options, published });
     const loaded = loadZoneState(db, current, policy);
     let state = loaded.state;
     const events: Array<{ kind: string; message: string; details: Record<string, unknown> }> = [];
@@ -117,7 +117,7 @@ export async function signZoneToFile(
     let build: SignOutcome;
     try {
       build = await signAndPublish({ zone: current, policy, input, state, now, rowOf, passphrase }, {
-        publishedFingerprint: loaded.signedFingerprint, ...options,
+        publishedFingerprint: loaded.signedFingerprint, publishedFiles: published, ...options,
       });
     } catch (e) {
       if (e instanceof PublishRefusedError) {

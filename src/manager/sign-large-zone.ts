@@ -7,11 +7,19 @@
  *                         the previous output's signatures that are still
  *                         good (or, when nothing but the time changed,
  *                         patching the previous output in one pass);
- *   publishStagedZone     the safety gate (src/verify/compact-gate.ts) reads
- *                         the staged file back and verifies it as a validator
- *                         would see it at `now`; only then it replaces the
- *                         output (rename, folder fsync). A refused file is
- *                         removed and the previous output stays.
+ *   publishStagedZone     the safety gate reads the staged file back and
+ *                         verifies it as a validator would see it at `now`;
+ *                         only then it replaces the output (rename, folder
+ *                         fsync). A refused file is removed and the previous
+ *                         output stays.
+ *
+ * Which gate: a file signed from the zone goes through the whole-zone gate
+ * (src/verify/compact-gate.ts). A patched file is compared with the output
+ * it was patched from (src/verify/patch-gate.ts), which must be, byte for
+ * byte, the file signet published last (its SHA-256 is recorded in
+ * published_files): every RRset whose lines changed is checked, the rest
+ * keeps the previous gate's verdict once its signatures' times are checked.
+ * When the two files do not line up RRset by RRset, the whole-zone gate runs.
  *
  * The staged file is complete and fsynced before the gate reads it
  * (AtomicFileWriter), so what the gate checked is byte for byte what is
@@ -22,17 +30,23 @@ import { basename, dirname, join } from 'node:path';
 import { SignetError } from '../core/errors.ts';
 import type { UnixSeconds } from '../core/time.ts';
 import { replaceWithFile } from '../io/atomic-write.ts';
+import { digestFile } from '../io/file-digest.ts';
+import type { PublishedFilesRow } from '../keystore/types.ts';
 import type { ProgressHook } from '../io/progress.ts';
 import { loadParallelKey } from '../signer/parallel/keys.ts';
 import { signZoneFile } from '../signer/parallel/sign-file.ts';
 import { nextSerial } from '../signer/serial.ts';
 import { verifySignedZoneFile } from '../verify/compact-gate.ts';
+import { verifyPatchedZoneFile } from '../verify/patch-gate.ts';
 import { Name } from '../zone/name.ts';
+import type { ZoneInput } from './rollover-input.ts';
 import { refuseOnProblems, requireSigners, signingParameters, type SignOutcome, type SigningInputs } from './sign-service.ts';
 
 /** A signed zone written to `staged`, not yet published. */
 export interface StagedSignedZone extends SignOutcome {
   readonly staged: string;
+  /** For a patched zone: the published file it was patched from. */
+  readonly patchedFrom: string | null;
 }
 
 /** Signatures the gate verifies cryptographically besides the apex's and the first of each type. */
@@ -44,22 +58,27 @@ export function stagedPathFor(output: string): string {
 }
 
 export interface StageOptions {
-  /** The stored fingerprint of the published output: when the new one equals it, the output is patched. */
+  /**
+   * The stored fingerprint of the published output and its files: when the
+   * fingerprint equals the new one and the output is the file published, the output is patched.
+   */
   readonly publishedFingerprint: string | null;
+  readonly publishedFiles?: PublishedFilesRow | null;
   readonly workers?: number;
   readonly progress?: ProgressHook;
 }
 
 export async function stageSignedZoneFile(o: SigningInputs & { passphrase: string | null }, options: StageOptions): Promise<StagedSignedZone> {
   const { zone, policy, input, now } = o;
-  if (input.compact === null) throw new SignetError('ERR_INTERNAL', `zone ${zone.name}: the streaming signer needs the compact zone`);
+  if (!input.large) throw new SignetError('ERR_INTERNAL', `zone ${zone.name}: the streaming signer is for large zones`);
   const { selection, cds, fingerprint, keySummary } = requireSigners(o);
   // SPEC safety rule 3: missing or unreadable key material stops the zone; nothing is regenerated.
   const keys = selection.signers.map(({ row, signs }) => loadParallelKey(row, o.passphrase, signs));
   const staged = stagedPathFor(zone.output);
-  const unchanged = options.publishedFingerprint === fingerprint && existsSync(zone.output);
+  const unchanged = options.publishedFingerprint === fingerprint && existsSync(zone.output)
+    && options.publishedFiles != null && options.publishedFiles.outputSha256 === (await digestFile(zone.output)).sha256;
   const result = await signZoneFile({
-    input: zone.input, origin: Name.parse(zone.name), zone: input.compact,
+    input: zone.input, origin: Name.parse(zone.name), ...(input.compact !== null ? { zone: input.compact } : {}),
     output: staged, previous: existsSync(zone.output) ? zone.output : null, unchanged,
     now, keys,
     publishedOnly: selection.publishedOnly.map((k) => k.publicKey),
@@ -71,7 +90,9 @@ export async function stageSignedZoneFile(o: SigningInputs & { passphrase: strin
     ...(options.progress ? { progress: options.progress } : {}),
   });
   return {
-    zone, staged, fingerprint, keySummary,
+    zone, staged, fingerprint, keySummary, patchedFrom: result.mode === 'patched' ? zone.output : null,
+    // Filled in when the file is published.
+    files: null,
     // 'patched': only the expiring signatures of the previous output were made again.
     method: result.mode === 'patched' ? 'patched' : 'streaming',
     serial: result.serial,
@@ -83,12 +104,20 @@ export async function stageSignedZoneFile(o: SigningInputs & { passphrase: strin
   };
 }
 
-/** The safety gate on the staged file, then the staged file in place of the output; see the module header. */
-export async function publishStagedZone(build: StagedSignedZone, now: UnixSeconds): Promise<void> {
+/**
+ * The safety gate on the staged file, then the staged file in place of the
+ * output; see the module header. Returns what published_files records.
+ */
+export async function publishStagedZone(build: StagedSignedZone, input: ZoneInput, now: UnixSeconds): Promise<PublishedFilesRow> {
   try {
-    const { findings } = await verifySignedZoneFile(build.staged, Name.parse(build.zone.name), { now, sampleSignatures: GATE_SAMPLE_SIGNATURES });
+    const origin = Name.parse(build.zone.name);
+    const patched = build.patchedFrom === null ? null
+      : await verifyPatchedZoneFile(build.patchedFrom, build.staged, origin, { now, sampleSignatures: GATE_SAMPLE_SIGNATURES });
+    const { findings } = patched ?? await verifySignedZoneFile(build.staged, origin, { now, sampleSignatures: GATE_SAMPLE_SIGNATURES });
     refuseOnProblems(build, findings);
+    const outputSha256 = (await digestFile(build.staged)).sha256;
     replaceWithFile(build.staged, build.zone.output);
+    return { inputSha256: input.sha256, inputDigest: input.digest, maxTtl: input.maxTtl, inputSerial: input.serial, outputSha256, updatedAt: now };
   } finally {
     rmSync(build.staged, { force: true });
   }

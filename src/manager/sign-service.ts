@@ -28,7 +28,7 @@ import type { DsDigestType } from '../signer/ds.ts';
 import type { DenialOptions } from '../signer/sign-zone.ts';
 import { loadSigningKey } from '../keystore/private-key.ts';
 import type { StateDb } from '../keystore/state-db.ts';
-import type { KeyRow, ZoneRow } from '../keystore/types.ts';
+import type { KeyRow, PublishedFilesRow, ZoneRow } from '../keystore/types.ts';
 import { step } from '../rollover/engine.ts';
 import { zoneKeySet } from '../rollover/key-state.ts';
 import type { Policy } from '../rollover/policy.ts';
@@ -56,6 +56,8 @@ export interface SignOutcome {
   rrsets: number;
   /** Which signer made it: in memory (small zones), streaming (large ones), or by patching the previous output. */
   method: 'in-memory' | 'streaming' | 'patched';
+  /** For a large zone, the files behind the published output (published_files); null otherwise. */
+  files: PublishedFilesRow | null;
   /** What the zone was made from (see signingFingerprint); stored to know when to sign again. */
   fingerprint: string;
   earliestExpiration: UnixSeconds;
@@ -176,6 +178,7 @@ export function buildSignedZone(o: SigningInputs & { passphrase: string | null }
     signatures: signed.stats.signatures,
     created: signed.stats.signaturesCreated,
     method: 'in-memory',
+    files: null,
     rrsets: signed.stats.rrsetsSigned,
     earliestExpiration: signed.stats.earliestExpiration,
     warnings: [...input.warnings, ...signed.warnings.map((w) => w.message)],
@@ -229,6 +232,7 @@ export function publishSignedZone(build: SignedZoneBuild, now: UnixSeconds): voi
 export function recordSigned(db: StateDb, build: SignOutcome, now: UnixSeconds, reason: string): void {
   const { zone } = build;
   db.updateZone(zone.name, { lastSerial: build.serial, lastSignedAt: now, earliestExpiration: build.earliestExpiration });
+  db.setPublishedFiles(zone.name, build.files);
   db.addEvent({
     zone: zone.name, time: now, kind: 'signed',
     message: `signed serial ${build.serial} (${reason}): ${build.signatures} signatures over ${build.rrsets} RRsets into ${zone.output} (${build.method}, ${build.created} made); ${build.keySummary}`,

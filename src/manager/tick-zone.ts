@@ -118,7 +118,8 @@ export async function runZonePass(db: StateDb, zoneName: string, o: PassOptions)
   let postSignPending = false;
   try {
     policy = effectivePolicy(db, zone);
-    const input = await loadZoneInput(zone, o.streamAboveBytes === undefined ? {} : { streamAboveBytes: o.streamAboveBytes });
+    const published = db.getPublishedFiles(zone.name);
+    const input = await loadZoneInput(zone, { published, ...(o.streamAboveBytes === undefined ? {} : { streamAboveBytes: o.streamAboveBytes }) });
     const loaded = loadZoneState(db, zone, policy);
     const rows = new Map<string, KeyRow>(loaded.rows);
     const rowOf = (id: string): KeyRow => {
@@ -220,7 +221,7 @@ export async function runZonePass(db: StateDb, zoneName: string, o: PassOptions)
       if (reasons.length > 0) {
         action = 'sign';
         build = await signAndPublish({ zone, policy, input, state, now, rowOf, passphrase: o.passphrase }, {
-          publishedFingerprint: loaded.signedFingerprint, ...(o.workers !== undefined ? { workers: o.workers } : {}),
+          publishedFingerprint: loaded.signedFingerprint, publishedFiles: published, ...(o.workers !== undefined ? { workers: o.workers } : {}),
         });
         report.warnings.push(...build.warnings);
         report.signed = { serial: build.serial, output: zone.output, reason: reasons.join('; '), earliestExpiration: build.earliestExpiration };

@@ -12,7 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SignetError } from '../../src/core/errors.ts';
 import { parseTime } from '../../src/core/time.ts';
 import { openStateDb } from '../../src/keystore/state-db.ts';
-import { STREAM_ABOVE_BYTES } from '../../src/manager/rollover-input.ts';
+import { loadZoneInput, STREAM_ABOVE_BYTES } from '../../src/manager/rollover-input.ts';
 import { signZoneToFile } from '../../src/manager/sign-and-publish.ts';
 import { stagedPathFor } from '../../src/manager/sign-large-zone.ts';
 import { makeTempDir, runCli } from '../helpers/cli.ts';
@@ -60,13 +60,16 @@ describe('signing a large zone', () => {
     try {
       const streamed = await signZoneToFile(streamDb, streamDb.requireZone(ORIGIN), at, null, { streamAboveBytes: 0, workers: 2 });
       expect(streamed).toMatchObject({ method: 'streaming', created: streamed.signatures });
-      const streamedText = withoutSignatures(readFileSync(join(tmp.dir, 'big.signed'), 'latin1'));
+      const streamedBytes = readFileSync(join(tmp.dir, 'big.signed'));
+      const streamedText = withoutSignatures(streamedBytes.toString('latin1'));
       const inMemory = await signZoneToFile(memoryDb, memoryDb.requireZone(ORIGIN), at, null, { streamAboveBytes: Infinity });
       expect(inMemory.method).toBe('in-memory');
       expect({ ...inMemory, method: 'streaming' }).toEqual(streamed);
       // ECDSA signatures differ from run to run (RFC 6605 §4: a fresh random k each time); everything else is the same.
       expect(withoutSignatures(readFileSync(join(tmp.dir, 'big.signed'), 'latin1'))).toBe(streamedText);
 
+      // The file signet published for the zone of streamDb goes back in place.
+      writeFileSync(join(tmp.dir, 'big.signed'), streamedBytes);
       const ldns = await runLdnsVerifyZone(join(tmp.dir, 'big.signed'), { at: at + 60 });
       expect(ldns.ok, ldns.output).toBe(true);
       const knot = await runKzonecheck(join(tmp.dir, 'big.signed'), ORIGIN, { at: at + 60 });
@@ -80,9 +83,38 @@ describe('signing a large zone', () => {
       expect(again.ok, again.output).toBe(true);
       const events = streamDb.listEvents({ zone: ORIGIN, kind: 'signed' });
       expect(events.at(-1)!.message).toMatch(/\(patched, \d+ made\)/);
+
+      // A published file changed behind signet's back is not patched: the zone is signed from its input.
+      writeFileSync(join(tmp.dir, 'big.signed'), readFileSync(join(tmp.dir, 'big.signed'), 'latin1') + '; edited by hand\n');
+      const resigned = await signZoneToFile(streamDb, streamDb.requireZone(ORIGIN), at + 7200, null, { streamAboveBytes: 0, workers: 2 });
+      expect(resigned.method).toBe('streaming');
+      expect(resigned.created).toBeLessThan(5); // the SOA, whose serial changed; the rest is kept from the previous output
     } finally {
       streamDb.close();
       memoryDb.close();
+    }
+  });
+
+  it('does not read an input whose bytes are those the published zone was made from', async () => {
+    const db = openStateDb(join(tmp.dir, 'state.db'));
+    try {
+      await signZoneToFile(db, db.requireZone(ORIGIN), parseTime(NOW), null, { streamAboveBytes: 0, workers: 1 });
+      const zone = db.requireZone(ORIGIN);
+      const published = db.getPublishedFiles(ORIGIN);
+      expect(published).not.toBeNull();
+      const read = await loadZoneInput(zone, { streamAboveBytes: 0 });
+      const known = await loadZoneInput(zone, { streamAboveBytes: 0, published });
+      expect(read.compact).not.toBeNull();
+      expect(known.compact).toBeNull();
+      expect({ digest: known.digest, maxTtl: known.maxTtl, serial: known.serial }).toEqual({ digest: read.digest, maxTtl: read.maxTtl, serial: read.serial });
+      // An $INCLUDE brings bytes the digest of this file does not cover: always read.
+      writeFileSync(join(tmp.dir, 'part.zone'), 'late A 192.0.2.78\n');
+      writeFileSync(join(tmp.dir, 'big.zone'), zoneText(1200) + '$include part.zone\n');
+      const included = await loadZoneInput(zone, { streamAboveBytes: 0, published: { ...published!, inputSha256: null } });
+      expect(included.sha256).toBeNull();
+      expect(included.compact).not.toBeNull();
+    } finally {
+      db.close();
     }
   });
 

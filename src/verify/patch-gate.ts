@@ -1,0 +1,295 @@
+/**
+ * The safety gate for a patched signed zone (src/signer/parallel/patch.ts
+ * made it from the published output, re-signing only what nears
+ * expiration). Reading the whole zone again (compact-gate.ts) would cost
+ * more than the patch itself; what can differ is known, so this gate reads
+ * the published file and the patched one side by side, RRset by RRset
+ * (an RRset's lines, then its RRSIG lines, as signet writes them):
+ *
+ * - the apex RRsets of the new file are parsed and verified in full (the
+ *   DNSKEY RRset first: verifyApexKeys), as the SOA changes at every patch;
+ * - elsewhere the data lines must be the same bytes (else the files do not
+ *   line up and null is returned: the caller runs the whole-zone gate);
+ * - every RRSIG line, changed or not, is checked from its text: valid at
+ *   `now` (inception and expiration, RFC 4034 §3.1.5 serial arithmetic)
+ *   and made by a key of the DNSKEY RRset; an RRset with a line that fails
+ *   is verified in full, which names the problem with its finding code;
+ * - every RRset whose RRSIG lines changed is parsed and its signatures
+ *   verified (SignatureChecker, with the reference canonical form) for the
+ *   first of each type and then about `sampleSignatures` spread over the zone.
+ *
+ * Unchanged lines keep the verdict of the gate that let the published file
+ * out; the caller makes sure that file is the one signet published (its
+ * SHA-256, published_files).
+ */
+import { open, stat, type FileHandle } from 'node:fs/promises';
+import type { UnixSeconds } from '../core/time.ts';
+import { decimal, equalCaseless, rrsigTime, serialDiff } from '../signer/parallel/patch-text.ts';
+import type { Name } from '../zone/name.ts';
+import { parseZoneText } from '../zone/parser.ts';
+import { RRType } from '../zone/types.ts';
+import { verifyApexKeys } from './apex-keys.ts';
+import { FindingCollector, sortFindings, type Finding } from './finding.ts';
+import { groupSignedRecords } from './input.ts';
+import type { SignatureChecker } from './signatures.ts';
+
+export interface PatchGateOptions {
+  readonly now: UnixSeconds;
+  /** About how many changed signatures to verify cryptographically beyond the apex and the first of each type (default 10,000). */
+  readonly sampleSignatures?: number;
+}
+
+export interface PatchGateResult {
+  readonly findings: Finding[];
+  /** RRSIG records checked from their text, and verified cryptographically. */
+  readonly signatures: number;
+  readonly verified: number;
+  /** RRsets whose RRSIGs changed. */
+  readonly changed: number;
+}
+
+const CHUNK = 4 << 20;
+const NL = 0x0a;
+const TAB = 0x09;
+const SPACE = 0x20;
+const SEMICOLON = 0x3b;
+/** Octets of signed zone text per RRSIG, roughly (an A RRset, its RRSIG, its NSEC3 and that one's RRSIG): for the sampling rate. */
+const BYTES_PER_SIGNATURE = 280;
+const MAX_FINDINGS_PER_CODE = 20;
+const RRSIG = Buffer.from('RRSIG', 'latin1');
+
+/** A file read line by line in large chunks; the current line is buf[start, end) (without its newline) until the next call. */
+class LineReader {
+  private readonly fh: FileHandle;
+  buf = Buffer.allocUnsafe(CHUNK);
+  private view = this.buf.subarray(0, 0);
+  private pos = 0;
+  private eof = false;
+  start = 0;
+  end = 0;
+
+  constructor(fh: FileHandle) {
+    this.fh = fh;
+  }
+
+  /** The next line that is not empty or a comment; false at the end of the file. */
+  async next(): Promise<boolean> {
+    for (;;) {
+      let nl = this.view.indexOf(NL, this.pos);
+      if (nl < 0) {
+        if (!(await this.fill())) {
+          if (this.pos >= this.view.length) return false;
+          nl = this.view.length;
+        } else {
+          continue;
+        }
+      }
+      this.start = this.pos;
+      this.end = nl;
+      this.pos = nl + 1;
+      if (this.end > this.start && this.buf[this.start] !== SEMICOLON) return true;
+    }
+  }
+
+  /** Moves what is left to the front and reads more; false when nothing more came. */
+  private async fill(): Promise<boolean> {
+    if (this.eof) return false;
+    const rest = this.view.length - this.pos;
+    if (rest >= CHUNK) throw new Error('line too long');
+    this.buf.copy(this.buf, 0, this.pos, this.view.length);
+    const { bytesRead } = await this.fh.read(this.buf, rest, CHUNK - rest, null);
+    this.pos = 0;
+    this.view = this.buf.subarray(0, rest + bytesRead);
+    if (bytesRead === 0) this.eof = true;
+    return bytesRead > 0;
+  }
+}
+
+/** Tab positions of a signet line: owner, TTL, class, type, RDATA. Null when it has fewer fields. */
+function tabs(b: Buffer, s: number, e: number, out: Int32Array): boolean {
+  let p = s;
+  for (let f = 0; f < 4; f++) {
+    while (p < e && b[p] !== TAB) p++;
+    if (p >= e) return false;
+    out[f] = p++;
+  }
+  return true;
+}
+
+/** Lines of one RRset of the new file, copied, until it is judged. */
+class Block {
+  buf = Buffer.allocUnsafe(1 << 16);
+  length = 0;
+  owner = Buffer.allocUnsafe(256);
+  ownerLength = 0;
+  type = '';
+  changed = false;
+  /** An RRSIG line whose text does not pass (times, key): the RRset is verified in full for the exact finding. */
+  suspect = false;
+  signatures = 0;
+
+  append(b: Buffer, s: number, e: number): void {
+    const need = this.length + (e - s) + 1;
+    if (need > this.buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(need, this.buf.length * 2));
+      this.buf.copy(bigger, 0, 0, this.length);
+      this.buf = bigger;
+    }
+    b.copy(this.buf, this.length, s, e);
+    this.length += e - s;
+    this.buf[this.length++] = NL;
+  }
+
+  sameOwner(b: Buffer, s: number, e: number): boolean {
+    return e - s === this.ownerLength && b.compare(this.owner, 0, this.ownerLength, s, e) === 0;
+  }
+}
+
+/**
+ * Checks `patched` against `previous` (see the module header). Null when
+ * the two do not line up RRset by RRset, or the apex cannot be read.
+ */
+export async function verifyPatchedZoneFile(previous: string, patched: string, origin: Name, options: PatchGateOptions): Promise<PatchGateResult | null> {
+  const findings = new FindingCollector(MAX_FINDINGS_PER_CODE);
+  const originText = Buffer.from(origin.toString(), 'latin1');
+  const oldFh = await open(previous, 'r');
+  const newFh = await open(patched, 'r');
+  try {
+    const a = new LineReader(oldFh);
+    const b = new LineReader(newFh);
+    const t = new Int32Array(4);
+    const now32 = ((options.now % 2 ** 32) + 2 ** 32) % 2 ** 32;
+
+    // The apex of the new file: its lines until the first other owner, checked in full.
+    const apexBlock = new Block();
+    let more = await b.next();
+    while (more && tabs(b.buf, b.start, b.end, t) && equalCaseless(b.buf, b.start, t[0]!, originText, 0, originText.length)) {
+      apexBlock.append(b.buf, b.start, b.end);
+      more = await b.next();
+    }
+    const apex = apexChecker(apexBlock.buf.toString('latin1', 0, apexBlock.length), origin, patched, options.now, findings);
+    if (apex === null) return null;
+    const { checker, zoneKeys } = apex;
+
+    // The old file's apex, skipped the same way.
+    let moreOld = await a.next();
+    while (moreOld && tabs(a.buf, a.start, a.end, t) && equalCaseless(a.buf, a.start, t[0]!, originText, 0, originText.length)) {
+      moreOld = await a.next();
+    }
+
+    const sample = options.sampleSignatures ?? 10_000;
+    const estimate = Math.max(1, (await stat(patched)).size / BYTES_PER_SIGNATURE);
+    const rate = sample === Infinity ? 1 : !(sample > 0) ? 0 : Math.min(1, sample / estimate);
+    let credit = 0;
+    const typesVerified = new Set<string>();
+    let signatures = 0;
+    let changed = 0;
+    const block = new Block();
+    let inBlock = false;
+
+    const judge = (): void => {
+      if (!inBlock || (!block.changed && !block.suspect)) return;
+      if (block.changed) {
+        changed++;
+        credit += block.signatures * rate;
+      }
+      const first = !typesVerified.has(block.type);
+      if (!block.suspect && !first && credit < 1) return;
+      if (!block.suspect && !first) credit -= 1;
+      typesVerified.add(block.type);
+      const records = parseZoneText(block.buf.toString('latin1', 0, block.length), { origin, file: patched });
+      for (const set of groupSignedRecords(records, origin).rrsets) checker.check(set, true);
+    };
+
+    while (more) {
+      if (!moreOld) return null;
+      if (!tabs(b.buf, b.start, b.end, t)) return null;
+      const typeStart = t[2]! + 1;
+      const typeEnd = t[3]!;
+      const isSig = typeEnd - typeStart === RRSIG.length && b.buf.compare(RRSIG, 0, RRSIG.length, typeStart, typeEnd) === 0;
+      const same = b.end - b.start === a.end - a.start && b.buf.compare(a.buf, a.start, a.end, b.start, b.end) === 0;
+      if (!isSig) {
+        // A data line: the same bytes as before, in the same place.
+        if (!same) return null;
+        if (!inBlock || !block.sameOwner(b.buf, b.start, t[0]!) || block.type !== b.buf.toString('latin1', typeStart, typeEnd)) {
+          judge();
+          inBlock = true;
+          block.length = 0;
+          block.changed = false;
+          block.suspect = false;
+          block.signatures = 0;
+          block.ownerLength = t[0]! - b.start;
+          if (block.ownerLength > block.owner.length) return null;
+          b.buf.copy(block.owner, 0, b.start, t[0]!);
+          block.type = b.buf.toString('latin1', typeStart, typeEnd);
+        }
+        block.append(b.buf, b.start, b.end);
+      } else {
+        if (!inBlock) return null;
+        signatures++;
+        block.signatures++;
+        if (!same) {
+          // The old line must be an RRSIG of the same owner too (re-made, not moved).
+          if (!(a.end - a.start > t[0]! - b.start && a.buf.compare(b.buf, b.start, t[0]!, a.start, a.start + (t[0]! - b.start)) === 0)) return null;
+          block.changed = true;
+        }
+        block.append(b.buf, b.start, b.end);
+        if (!checkRrsigText(b.buf, t[3]! + 1, b.end, now32, zoneKeys)) block.suspect = true;
+      }
+      more = await b.next();
+      moreOld = await a.next();
+    }
+    if (moreOld) return null;
+    judge();
+    return { findings: sortFindings(findings.findings), signatures: signatures + checker.signatures, verified: checker.verified, changed };
+  } finally {
+    await oldFh.close();
+    await newFh.close();
+  }
+}
+
+/** RRSIG RDATA text (TYPE ALG LABELS TTL EXPIRATION INCEPTION TAG SIGNER SIGNATURE): valid at now, by a zone key. */
+function checkRrsigText(b: Buffer, s: number, e: number, now32: number, zoneKeys: ReadonlySet<number>): boolean {
+  const f = [s, 0, 0, 0, 0, 0, 0, 0];
+  let p = s;
+  for (let i = 1; i < 8; i++) {
+    while (p < e && b[p] !== SPACE) p++;
+    if (p >= e) return false;
+    f[i] = ++p;
+  }
+  const alg = decimal(b, f[1]!, f[2]! - 1);
+  const expiration = timeField(b, f[4]!, f[5]! - 1);
+  const inception = timeField(b, f[5]!, f[6]! - 1);
+  const tag = decimal(b, f[6]!, f[7]! - 1);
+  if (alg < 0 || tag < 0 || expiration < 0 || inception < 0) return false;
+  if (!zoneKeys.has(alg * 65536 + tag)) return false;
+  return serialDiff(now32, inception) >= 0 && serialDiff(expiration, now32) > 0;
+}
+
+/** An RRSIG time as written: YYYYMMDDHHmmSS, or a plain number of seconds (RFC 4034 §3.2). */
+function timeField(b: Buffer, s: number, e: number): number {
+  return e - s === 14 ? rrsigTime(b, s, e) : decimal(b, s, e);
+}
+
+/** The apex RRsets of the new file, verified in full; the checker and the keys (algorithm × 65536 + tag) for the rest. */
+function apexChecker(text: string, origin: Name, file: string, now: UnixSeconds, findings: FindingCollector): { checker: SignatureChecker; zoneKeys: Set<number> } | null {
+  let records;
+  try {
+    records = parseZoneText(text, { origin, file });
+  } catch {
+    return null;
+  }
+  const sets = groupSignedRecords(records, origin).rrsets;
+  const dnskey = sets.find((s) => s.rrset.type === RRType.DNSKEY) ?? null;
+  const apex = verifyApexKeys(origin, dnskey, { now }, findings);
+  if (apex === null) return null;
+  const zoneKeys = new Set<number>();
+  for (const k of apex.keys.keys) if (k.zoneKey) zoneKeys.add(k.algorithm * 65536 + k.keyTag);
+  for (const set of sets) {
+    if (set.rrset.type === RRType.DNSKEY) continue;
+    // The apex key sets do not count towards the algorithm coverage (as in verify-zone.ts).
+    const keySet = set.rrset.type === RRType.CDS || set.rrset.type === RRType.CDNSKEY;
+    apex.checker.check(set, true, keySet ? [] : undefined);
+  }
+  return { checker: apex.checker, zoneKeys };
+}
