@@ -58,6 +58,11 @@ export class Lexer {
     this.file = file;
   }
 
+  /** True inside parentheses: the next line continues the entry (RFC 1035 §5.1). */
+  get open(): boolean {
+    return this.depth > 0;
+  }
+
   private error(code: string, message: string, line: number, column: number): ZoneParseError {
     return new ZoneParseError(code, message, { file: this.file, line, column });
   }

@@ -181,6 +181,28 @@ export class CompactZoneBuilder {
    * and where it came from. The RDATA is copied.
    */
   add(owner: Uint8Array, cls: number, type: number, ttl: number, rdata: Uint8Array, file: string, line: number, column: number): void {
+    this.data.reserve(rdata.length + 2);
+    this.data.a.set(rdata, this.data.n + 2);
+    this.addWritten(owner, cls, type, ttl, rdata.length, file, line, column);
+  }
+
+  /**
+   * Room for the next record's RDATA, at least `max` octets: write it into
+   * the returned array from rdataStart on, then call addWritten. Saves the
+   * reader a copy.
+   */
+  rdataRoom(max: number): Uint8Array {
+    this.data.reserve(max + 2);
+    return this.data.a;
+  }
+
+  /** Where the next record's RDATA goes in the array rdataRoom gives. */
+  get rdataStart(): number {
+    return this.data.n + 2;
+  }
+
+  /** As add, with the `length` octets of RDATA already written at rdataStart (see rdataRoom). */
+  addWritten(owner: Uint8Array, cls: number, type: number, ttl: number, length: number, file: string, line: number, column: number): void {
     const i = this.recType.n;
     if (file !== this.lastFile) {
       let id = this.pos.files.indexOf(file);
@@ -244,12 +266,10 @@ export class CompactZoneBuilder {
       // RFC 1034 §3.6.2 / §4.2.1: the apex holds SOA and NS, so a CNAME there would have company.
       throw new ZoneParseError('ERR_ZONE_CNAME_AT_APEX', 'CNAME at the zone apex', this.position(i));
     }
-    this.data.reserve(rdata.length + 2);
     const at = this.data.n;
-    this.data.a[at] = rdata.length >>> 8;
-    this.data.a[at + 1] = rdata.length;
-    this.data.a.set(rdata, at + 2);
-    this.data.n += rdata.length + 2;
+    this.data.a[at] = length >>> 8;
+    this.data.a[at + 1] = length;
+    this.data.n += length + 2;
     this.recData.push(at);
   }
 

@@ -26,8 +26,11 @@ import { parseRdata } from '../../zone/rdata/index.ts';
 import { fromBase32Hex, fromBase64, fromHex } from '../../core/bytes.ts';
 import { parseRrsigTime } from '../../core/time.ts';
 import { encodeTypeBitmap } from '../../zone/dnssec-rdata.ts';
-import { classFromString, RRClass, RRType, typeFromString } from '../../zone/types.ts';
+import { classFromString, RRClass, RRType } from '../../zone/types.ts';
 import { CompactZoneBuilder } from './compact-builder.ts';
+import { GIVE_UP, isMetaType, typeOf } from './fast-common.ts';
+import type { ReaderState } from './fast-common.ts';
+import { forEachLine, LINE_BLANK, LINE_RECORD, PlainLines } from './fast-lines.ts';
 import { OWNER_HASH_LENGTH } from './compact-zone.ts';
 import type { CompactZone } from './compact-zone.ts';
 
@@ -89,15 +92,6 @@ class OwnerHashing {
     for (const part of this.parts) out.set(await part.result, part.from * OWNER_HASH_LENGTH);
     return out;
   }
-}
-
-/** The fast reader stops here; the general reader takes over. */
-class GiveUp extends Error {}
-const GIVE_UP = new GiveUp('fast zone reader gave up');
-
-/** RFC 6895 §3.1: meta-types and QTYPEs do not belong in a zone (as parser.ts checks). */
-function isMetaType(type: number): boolean {
-  return type === 0 || type === 41 || (type >= 128 && type <= 255);
 }
 
 /**
@@ -209,6 +203,8 @@ function dnssecRdata(st: ReaderState, type: number, tokens: readonly Token[], at
     if (covered === null || alg < 0 || labels < 0 || ttl < 0 || expiration < 0 || inception < 0 || tag < 0 || sig === null || sig.length === 0) return null;
     const b = rdataScratch;
     const end = nameInto(tokens[at + 7]!, st.origin, st.originWire, file, b, 18);
+    // Longer than RDLENGTH allows: the codec's error.
+    if (end + sig.length > 0xffff) return null;
     // The Signer's Name is kept in canonical form (encodeRrsig writes signerName.canonical).
     for (let i = 18; i < end; i++) if (b[i]! >= 0x41 && b[i]! <= 0x5a) b[i] = b[i]! + 32;
     const out = new Uint8Array(end + sig.length);
@@ -268,16 +264,7 @@ const rdataScratch = new Uint8Array(18 + 256);
 /** TXT RDATA is at most 65535 octets (RDLENGTH). */
 const txtScratch = new Uint8Array(65535);
 
-/** The fast reader's state across a file: what parser.ts keeps in RecordBuilder and FileContext. */
-export interface ReaderState {
-  readonly file: string;
-  readonly zoneClass: number;
-  origin: Name;
-  originWire: Uint8Array;
-  lastOwner: Uint8Array | null;
-  defaultTtl: number | null;
-  lastTtl: number | null;
-}
+export type { ReaderState } from './fast-common.ts';
 
 function ttlValue(t: Token): number {
   const v = parseTtlText(t.text, MAX_TTL);
@@ -457,43 +444,17 @@ function implicitTtl(st: ReaderState, type: number, rdata: Uint8Array): number {
   throw GIVE_UP;
 }
 
-/** typeFromString remembered per spelling: a zone uses a handful of type names. */
-const typeNames = new Map<string, number | null>();
-function typeOf(text: string): number | null {
-  let t = typeNames.get(text);
-  if (t === undefined) {
-    t = typeFromString(text);
-    if (typeNames.size < 1024) typeNames.set(text, t);
-  }
-  return t;
-}
-
 /**
  * Reads a zone file in chunks of `chunkSize` bytes, line by line through
  * `lexer`, and hands each complete entry (record or directive) to `onEntry`
  * until it returns true or the file ends. Returns true when stopped early.
  * latin1: one char per byte, as parser.ts reads files (see lexer.ts).
  */
-async function forEachEntry(handle: FileHandle, lexer: Lexer, chunkSize: number, onEntry: (entry: Entry) => boolean): Promise<boolean> {
-  const chunk = Buffer.allocUnsafe(chunkSize);
-  let carry = '';
-  let lineNo = 0;
-  for (;;) {
-    const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
-    const done = bytesRead === 0;
-    const text = done ? carry : carry + chunk.toString('latin1', 0, bytesRead);
-    let start = 0;
-    for (;;) {
-      const nl = text.indexOf('\n', start);
-      if (nl < 0 && !(done && start < text.length)) break;
-      const end = nl < 0 ? text.length : nl;
-      const entry = lexer.pushLine(text.slice(start, end), ++lineNo);
-      start = end + 1;
-      if (entry !== null && onEntry(entry)) return true;
-    }
-    if (done) return false;
-    carry = text.slice(start);
-  }
+function forEachEntry(handle: FileHandle, lexer: Lexer, chunkSize: number, onEntry: (entry: Entry) => boolean): Promise<boolean> {
+  return forEachLine(handle, chunkSize, (buf, start, end, lineNo) => {
+    const entry = lexer.pushLine(buf.toString('latin1', start, end), lineNo);
+    return entry !== null && onEntry(entry);
+  });
 }
 
 /** True for a `$` directive line (`$ORIGIN`, `$TTL`, ...). */
@@ -524,12 +485,20 @@ async function fastLoad(path: string, origin: Name, options: CompactLoadOptions)
     const runs = options.ownerRuns;
     let runOwner = -1;
     let runStart = 0;
-    await forEachEntry(handle, lexer, 1 << 20, (entry) => {
-      if (isDirective(entry)) {
-        directive(st, entry);
-        return false;
+    const plain = new PlainLines();
+    await forEachLine(handle, 1 << 20, (buf, start, end, lineNo) => {
+      // Plain lines straight from the bytes (fast-lines.ts); the rest through the lexer.
+      const read = lexer.open ? -1 : plain.read(st, buf, start, end, lineNo, builder);
+      if (read === LINE_BLANK) return false;
+      if (read !== LINE_RECORD) {
+        const entry = lexer.pushLine(buf.toString('latin1', start, end), lineNo);
+        if (entry === null) return false;
+        if (isDirective(entry)) {
+          directive(st, entry);
+          return false;
+        }
+        record(st, entry, builder);
       }
-      record(st, entry, builder);
       if (runs !== undefined && builder.lastOwnerId !== runOwner) {
         const at = builder.records - 1;
         if (runOwner >= 0) runs.run(builder, runOwner, runStart, at);
@@ -579,6 +548,11 @@ async function generalLoad(path: string, origin: Name, options: CompactLoadOptio
   }
   options.onRecords?.(builder.records);
   return finishWithHashes(builder, hashing, options);
+}
+
+/** The general reader alone, for tests: the fast reader must build the very same CompactZone. */
+export async function loadCompactZoneGeneral(path: string, origin: Name, options: CompactLoadOptions = {}): Promise<CompactZone> {
+  return { ...(await generalLoad(path, origin, options)), reader: 'general' };
 }
 
 /**
