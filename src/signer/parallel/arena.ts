@@ -21,6 +21,10 @@ export class IntList {
   trimmed(): Int32Array {
     return this.a.slice(0, this.n);
   }
+  /** As trimmed, but the array itself (no copy) when it is exactly full: for lists made at their final size. */
+  exact(): Int32Array {
+    return this.n === this.a.length ? this.a : this.a.slice(0, this.n);
+  }
 }
 
 /** A growable byte arena. */
@@ -54,5 +58,9 @@ export class Bytes {
   }
   trimmed(): Uint8Array {
     return this.a.slice(0, this.n);
+  }
+  /** As trimmed, but the array itself (no copy) when it is exactly full: for arenas made at their final size. */
+  exact(): Uint8Array {
+    return this.n === this.a.length ? this.a : this.a.slice(0, this.n);
   }
 }

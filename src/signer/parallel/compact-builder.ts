@@ -24,13 +24,6 @@ import { Bytes, IntList } from './arena.ts';
 import { isSubdomainWire, OWNER_HASH_LENGTH } from './compact-zone.ts';
 import type { CompactZone } from './compact-zone.ts';
 
-function lowerInto(dst: Uint8Array, at: number, src: Uint8Array, start: number, end: number): void {
-  for (let i = start; i < end; i++) {
-    const c = src[i]!;
-    dst[at + i - start] = c >= 0x41 && c <= 0x5a ? c + 32 : c;
-  }
-}
-
 /**
  * The sort key of a canonical wire name: its labels from the root down, each
  * label's octets order-preservingly escaped (0x00 → 01 01, 0x01 → 01 02) and
@@ -96,7 +89,6 @@ export class CompactZoneBuilder {
   private lastId = -1;
   private lastSpell = -1;
   private soaRecord = -1;
-  private readonly scratch = new Uint8Array(256);
 
   constructor(origin: Name, zoneClass: number, file: string) {
     this.origin = origin;
@@ -225,19 +217,30 @@ export class CompactZoneBuilder {
       id = this.lastId;
       spell = this.lastSpell;
     } else {
+      // The canonical name goes where it will stay if it is new (ownerCanon past its end), hashed on the way.
       const len = owner.length;
-      lowerInto(this.scratch, 0, owner, 0, len);
-      const canon = this.scratch.subarray(0, len);
-      const known = this.lookup(canon);
+      this.ownerCanon.reserve(len);
+      const arena = this.ownerCanon.a;
+      const at = this.ownerCanon.n;
+      let h = 0x811c9dc5;
+      for (let k = 0; k < len; k++) {
+        let c = owner[k]!;
+        if (c >= 0x41 && c <= 0x5a) c += 32;
+        arena[at + k] = c;
+        h = Math.imul(h ^ c, 0x01000193);
+      }
+      h = (h ^ (h >>> 15)) & 0x7fffffff;
+      const known = this.find(arena, at, len, h);
       if (known < 0) {
         // Rule order as in loadZone: out-of-zone first.
-        if (!isSubdomainWire(canon, 0, len, this.originCanon, 0, this.originCanon.length)) {
+        if (!isSubdomainWire(arena, at, at + len, this.originCanon, 0, this.originCanon.length)) {
           this.recOwner.push(-1);
           throw new ZoneParseError('ERR_ZONE_OUT_OF_ZONE', `${Name.fromWire(owner, 0).name.toString()} is not in the zone ${this.origin.toString()}`, this.position(i));
         }
         id = this.ownerCanonStart.n;
-        this.ownerCanonStart.push(this.ownerCanon.put(canon));
-        this.insert(id);
+        this.ownerCanonStart.push(at);
+        this.ownerCanon.n += len;
+        this.insert(id, h);
         spell = this.spelling.put(owner);
         this.ownerSpellStart.push(spell);
       } else {
@@ -275,7 +278,7 @@ export class CompactZoneBuilder {
 
   private apexIdCache = -1;
   private apexId(): number {
-    if (this.apexIdCache < 0) this.apexIdCache = this.lookup(this.originCanon);
+    if (this.apexIdCache < 0) this.apexIdCache = this.find(this.originCanon, 0, this.originCanon.length, CompactZoneBuilder.hash(this.originCanon));
     return this.apexIdCache;
   }
 
@@ -285,32 +288,29 @@ export class CompactZoneBuilder {
     return (h ^ (h >>> 15)) & 0x7fffffff;
   }
 
-  private canonEquals(id: number, b: Uint8Array): boolean {
-    const start = this.ownerCanonStart.a[id]!;
+  /** Whether owner `id` is the canonical name b[start .. start+len). */
+  private canonEquals(id: number, b: Uint8Array, start: number, len: number): boolean {
+    const from = this.ownerCanonStart.a[id]!;
     const end = id + 1 < this.ownerCanonStart.n ? this.ownerCanonStart.a[id + 1]! : this.ownerCanon.n;
-    if (end - start !== b.length) return false;
+    if (end - from !== len) return false;
     const a = this.ownerCanon.a;
-    for (let i = 0; i < b.length; i++) if (a[start + i] !== b[i]) return false;
+    for (let i = 0; i < len; i++) if (a[from + i] !== b[start + i]) return false;
     return true;
   }
 
-  private lastHash = 0;
-
-  /** The id of the owner with canonical wire `canon`, or −1 (the hash is kept for insert). */
-  private lookup(canon: Uint8Array): number {
+  /** The id of the owner with canonical wire b[start .. start+len), whose hash is h, or −1. */
+  private find(b: Uint8Array, start: number, len: number, h: number): number {
     const mask = this.table.length - 1;
-    const h = CompactZoneBuilder.hash(canon);
-    this.lastHash = h;
+    const hashes = this.ownerHash.a;
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
       const id = this.table[slot]!;
       if (id < 0) return -1;
-      if (this.canonEquals(id, canon)) return id;
+      if (hashes[id] === h && this.canonEquals(id, b, start, len)) return id;
     }
   }
 
-  /** Adds owner `id`, whose name was just looked up. */
-  private insert(id: number): void {
-    const h = this.lastHash;
+  /** Adds owner `id`, whose name hashes to h. */
+  private insert(id: number, h: number): void {
     this.ownerHash.push(h);
     if (this.ownerHash.n * 2 > this.table.length) {
       // Grow to keep the load under one half: every owner goes to its slot in the bigger table.
@@ -328,6 +328,13 @@ export class CompactZoneBuilder {
     let slot = h & mask;
     while (this.table[slot]! >= 0) slot = (slot + 1) & mask;
     this.table[slot] = id;
+  }
+
+  /** Record `rec`'s RDATA with its length onto `out`. */
+  private copyRdata(rec: number, out: Bytes): void {
+    const at = this.recData.a[rec]!;
+    const len = (this.data.a[at]! << 8) | this.data.a[at + 1]!;
+    out.put(this.data.a, at, at + 2 + len);
   }
 
   private rdataOf(rec: number): Uint8Array {
@@ -371,7 +378,8 @@ export class CompactZoneBuilder {
     for (let i = 0; i < n; i++) byOwner[fill[rank[this.recOwner.a[i]!]!]!++] = i;
 
     const warnings: ZoneWarning[] = [];
-    const outCanon = new Bytes(this.ownerCanon.n + 16);
+    // Made at their final sizes (each owner once; RDATA less any duplicates), so most need no trimming copy.
+    const outCanon = new Bytes(Math.max(1, this.ownerCanon.n));
     const outOwnerStart = new IntList(owners + 1);
     const outOwnerRRsets = new IntList(owners + 1);
     const rsType = new IntList(n);
@@ -379,7 +387,7 @@ export class CompactZoneBuilder {
     const rsSpellStart = new IntList(n);
     const rsRdata = new IntList(n);
     const rsRdataCount = new IntList(n);
-    const out = new Bytes(this.data.n + 16);
+    const out = new Bytes(Math.max(1, this.data.n));
     let apexNs = false;
     const apexKey = this.apexId();
     const types = this.recType.a;
@@ -407,7 +415,7 @@ export class CompactZoneBuilder {
       throw new ZoneParseError('ERR_ZONE_NO_APEX_NS', `the zone ${origin.toString()} has no NS records at its apex`, this.position(this.soaRecord));
     }
     const count = rsType.n;
-    const spellStart = rsSpellStart.trimmed();
+    const spellStart = rsSpellStart.exact();
     const spellEnd = new Int32Array(count);
     const sp = this.spelling.a;
     for (let i = 0; i < count; i++) {
@@ -429,18 +437,18 @@ export class CompactZoneBuilder {
       origin,
       zoneClass: this.zoneClass,
       ownerCount: owners,
-      canon: outCanon.trimmed(),
-      ownerStart: outOwnerStart.trimmed(),
-      ownerRRsets: outOwnerRRsets.trimmed(),
+      canon: outCanon.exact(),
+      ownerStart: outOwnerStart.exact(),
+      ownerRRsets: outOwnerRRsets.exact(),
       rrsetCount: count,
-      rsType: Uint16Array.from(rsType.trimmed()),
-      rsTtl: Uint32Array.from(rsTtl.trimmed()),
+      rsType: new Uint16Array(rsType.a.subarray(0, rsType.n)),
+      rsTtl: new Uint32Array(rsTtl.a.subarray(0, rsTtl.n)),
       rsSpellStart: spellStart,
       rsSpellEnd: spellEnd,
       spell: this.spelling.trimmed(),
-      rsRdata: rsRdata.trimmed(),
-      rsRdataCount: rsRdataCount.trimmed(),
-      rdata: out.trimmed(),
+      rsRdata: rsRdata.exact(),
+      rsRdataCount: rsRdataCount.exact(),
+      rdata: out.exact(),
       records: n,
       warnings,
     };
@@ -449,10 +457,10 @@ export class CompactZoneBuilder {
   /** First record of recs[from..to) whose canonical RDATA differs from the first one's, or −1. */
   private secondDistinct(recs: Int32Array, from: number, to: number): number {
     const first = recs[from]!;
-    const a = canonicalRdata(this.recType.a[first]!, this.rdataOf(first));
+    const a = canonicalOf(this.recType.a[first]!, this.rdataOf(first));
     for (let i = from + 1; i < to; i++) {
       const r = recs[i]!;
-      if (compareBytes(canonicalRdata(this.recType.a[r]!, this.rdataOf(r)), a) !== 0) return r;
+      if (compareBytes(canonicalOf(this.recType.a[r]!, this.rdataOf(r)), a) !== 0) return r;
     }
     return -1;
   }
@@ -511,16 +519,23 @@ export class CompactZoneBuilder {
     rsSpellStart.push(this.recSpell.a[first]!);
     rsRdata.push(out.n);
     if (to - from === 1) {
-      const at = this.recData.a[first]!;
-      const len = (this.data.a[at]! << 8) | this.data.a[at + 1]!;
-      out.put(this.data.a, at, at + 2 + len);
+      this.copyRdata(first, out);
       rsRdataCount.push(1);
+      return;
+    }
+    if (to - from === 2) {
+      // The commonest multi-record set: one comparison, the earlier record kept when both are the same.
+      const second = recs[from + 1]!;
+      const order = compareBytes(canonicalOf(type, this.rdataOf(first)), canonicalOf(type, this.rdataOf(second)));
+      this.copyRdata(order <= 0 ? first : second, out);
+      if (order !== 0) this.copyRdata(order < 0 ? second : first, out);
+      rsRdataCount.push(order === 0 ? 1 : 2);
       return;
     }
     const pairs: RdataPair[] = [];
     for (let i = from; i < to; i++) {
       const rdata = this.rdataOf(recs[i]!);
-      pairs.push({ rdata, canonical: canonicalRdata(type, rdata) });
+      pairs.push({ rdata, canonical: canonicalOf(type, rdata) });
     }
     // Stable: among equal canonical RDATA the first in the file is kept.
     pairs.sort(comparePairs);
@@ -634,6 +649,22 @@ function sortByTypeThenIndex(a: Int32Array, from: number, to: number, types: Int
     }
     a[j + 1] = v;
   }
+}
+
+/**
+ * canonicalRdata, but for RRSIG without its scan of the whole RDATA:
+ * only the Signer's Name can change, and the readers write it lowercased.
+ */
+function canonicalOf(type: number, rdata: Uint8Array): Uint8Array {
+  if (type !== RRType.RRSIG) return canonicalRdata(type, rdata);
+  for (let p = 18; p < rdata.length;) {
+    const len = rdata[p]!;
+    if (len === 0) return rdata;
+    if (len > 63 || p + len >= rdata.length) break;
+    for (let i = p + 1; i <= p + len; i++) if (rdata[i]! >= 0x41 && rdata[i]! <= 0x5a) return canonicalRdata(type, rdata);
+    p += len + 1;
+  }
+  return canonicalRdata(type, rdata);
 }
 
 function equalWire(a: Uint8Array, b: Uint8Array): boolean {

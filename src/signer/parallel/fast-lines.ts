@@ -84,6 +84,11 @@ export class PlainLines {
   private readonly types = new TokenCache(typeOf);
   private readonly classes = new TokenCache(classFromString);
   private readonly ownerScratch = new Uint8Array(256);
+  // The owner token of the last plain line that named one, and the name it gave.
+  private readonly lastText = new Uint8Array(1024);
+  private lastLength = -1;
+  private lastOwner: Uint8Array | null = null;
+  private lastOrigin: Uint8Array | null = null;
 
   /**
    * Line buf[s..e) as a record into `builder` (LINE_RECORD), nothing
@@ -112,18 +117,29 @@ export class PlainLines {
     const leadingBlank = buf[s] === SPACE || buf[s] === TAB;
     let k = 0;
     let owner: Uint8Array;
+    let newText = false;
     if (leadingBlank) {
       // RFC 1035 §5.1: a blank owner field means the previous owner.
       if (st.lastOwner === null) throw GIVE_UP;
       owner = st.lastOwner;
     } else {
-      if (buf[ts[0]!] === 0x24) return LINE_TOKENS; // $ORIGIN, $TTL, $INCLUDE
-      const end = nameAt(buf, ts[0]!, te[0]!, st.originWire, this.ownerScratch, 0);
-      if (end < 0) return LINE_TOKENS;
+      const os = ts[0]!;
+      const oe = te[0]!;
+      if (buf[os] === 0x24) return LINE_TOKENS; // $ORIGIN, $TTL, $INCLUDE
       const last = st.lastOwner;
-      let same = last !== null && last.length === end;
-      for (let j = 0; same && j < end; j++) if (last![j] !== this.ownerScratch[j]) same = false;
-      owner = same ? last! : this.ownerScratch.slice(0, end);
+      // The owner spelled as on the line before, under the same origin: the same name, not parsed again.
+      let same = last !== null && last === this.lastOwner && st.originWire === this.lastOrigin && oe - os === this.lastLength;
+      for (let j = 0; same && j < oe - os; j++) if (buf[os + j] !== this.lastText[j]) same = false;
+      if (same) {
+        owner = last!;
+      } else {
+        const end = nameAt(buf, os, oe, st.originWire, this.ownerScratch, 0);
+        if (end < 0) return LINE_TOKENS;
+        same = last !== null && last.length === end;
+        for (let j = 0; same && j < end; j++) if (last![j] !== this.ownerScratch[j]) same = false;
+        owner = same ? last! : this.ownerScratch.slice(0, end);
+        newText = true;
+      }
       k = 1;
     }
     // RFC 1035 §5.1: [<TTL>] [<class>] or [<class>] [<TTL>], both optional.
@@ -172,6 +188,18 @@ export class PlainLines {
       st.lastTtl = ttl;
     }
     st.lastOwner = owner;
+    if (newText) {
+      // Remembered for the next line (an owner token is at most 255 names' worth of text: longer ones are not).
+      const length = te[0]! - ts[0]!;
+      if (length <= this.lastText.length) {
+        this.lastText.set(buf.subarray(ts[0]!, te[0]!));
+        this.lastLength = length;
+      } else {
+        this.lastLength = -1;
+      }
+      this.lastOwner = owner;
+      this.lastOrigin = st.originWire;
+    }
     builder.addWritten(owner, st.zoneClass, type, ttl, end - at, st.file, lineNo, ts[0]! - s + 1);
     return LINE_RECORD;
   }
