@@ -15,7 +15,8 @@ import { CompactZoneBuilder } from '../../src/signer/parallel/compact-builder.ts
 import { typeOf } from '../../src/signer/parallel/fast-common.ts';
 import { forEachLine, LINE_BLANK, LINE_RECORD, LINE_TOKENS, PlainLines } from '../../src/signer/parallel/fast-lines.ts';
 import { newReaderState } from '../../src/signer/parallel/fast-load.ts';
-import { base32HexAt, base64At, bitmapAt, signatureTimeAt, TokenCache } from '../../src/signer/parallel/fast-rdata.ts';
+import { base32HexAt, base64At, bitmapAt, ipv6At, signatureTimeAt, TokenCache } from '../../src/signer/parallel/fast-rdata.ts';
+import { formatIPv6, parseIPv6 } from '../../src/zone/rdata/ip.ts';
 import { encodeTypeBitmap } from '../../src/zone/dnssec-rdata.ts';
 import { Name } from '../../src/zone/name.ts';
 
@@ -95,6 +96,44 @@ describe('base32HexAt', () => {
       if (want === null) expect(end, text).toBe(-1);
       else expect(dst.slice(0, end), text).toEqual(want);
     }
+  });
+});
+
+describe('ipv6At', () => {
+  function ip(text: string): Uint8Array | null {
+    const b = Buffer.from(text, 'latin1');
+    const end = ipv6At(b, 0, b.length, dst, 1);
+    return end < 0 ? null : dst.slice(1, end);
+  }
+
+  it('reads what formatIPv6 writes, and the full forms', () => {
+    const r = random(7);
+    for (let k = 0; k < 3000; k++) {
+      const bytes = Uint8Array.from({ length: 16 }, () => (r() < 0.5 ? 0 : Math.floor(r() * 256)));
+      if (r() < 0.1) bytes.fill(0, 0, 10).fill(0xff, 10, 12);
+      const text = formatIPv6(bytes);
+      if (!text.includes('.')) expect(ip(text), text).toEqual(bytes);
+      const full = Array.from({ length: 8 }, (_, g) => ((bytes[g * 2]! << 8) | bytes[g * 2 + 1]!).toString(16).toUpperCase()).join(':');
+      expect(ip(full), full).toEqual(bytes);
+    }
+  });
+
+  it('gives what parseIPv6 gives whenever it reads, on random text', () => {
+    const r = random(8);
+    let read = 0;
+    for (let k = 0; k < 40000; k++) {
+      const text = pick(r, '0f:::A1.g', 1 + Math.floor(r() * 20));
+      const ours = ip(text);
+      if (ours === null) continue;
+      read++;
+      expect(ours, text).toEqual(parseIPv6(text));
+    }
+    for (const text of [':', '::', ':::', '1::', '::1', '1:', ':1', '1::2::3', '1:2:3:4:5:6:7:8', '1:2:3:4:5:6:7:8:9', '1:2:3:4::5:6:7:8', '::1:2:3:4:5:6:7', '1:2:3:4:5:6:7::', '12345::', '::ffff:1.2.3.4', '1:2:3:4:5:6:1.2.3.4']) {
+      const ours = ip(text);
+      if (ours !== null) expect(ours, text).toEqual(parseIPv6(text));
+      else expect(parseIPv6(text) === null || text.includes('.'), text).toBe(true);
+    }
+    expect(read).toBeGreaterThan(500);
   });
 });
 

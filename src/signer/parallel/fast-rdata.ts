@@ -12,7 +12,6 @@
  * than `\`, `"`, `(`, `)` and `;` (fast-lines.ts checks each line).
  */
 import { parseRrsigTime } from '../../core/time.ts';
-import { parseIPv6 } from '../../zone/rdata/ip.ts';
 import { RRType } from '../../zone/types.ts';
 import { GIVE_UP } from './fast-common.ts';
 
@@ -356,13 +355,8 @@ export function rdataAt(type: number, buf: Buffer, ts: Int32Array, te: Int32Arra
     }
     case RRType.A:
       return left === 1 ? ipv4At(buf, s, e, dst, at) : -1;
-    case RRType.AAAA: {
-      if (left !== 1) return -1;
-      const b = parseIPv6(buf.toString('latin1', s, e));
-      if (b === null) return -1;
-      dst.set(b, at);
-      return at + 16;
-    }
+    case RRType.AAAA:
+      return left === 1 ? ipv6At(buf, s, e, dst, at) : -1;
     case RRType.NS: case RRType.CNAME: case RRType.PTR: case RRType.DNAME:
       return left === 1 ? nameAt(buf, s, e, originWire, dst, at) : -1;
     case RRType.MX: {
@@ -406,4 +400,53 @@ function ipv4At(buf: Uint8Array, s: number, e: number, dst: Uint8Array, at: numb
     }
   }
   return part === 4 ? at + 4 : -1;
+}
+
+/** Groups of the IPv6 address being read. */
+const groups = new Int32Array(9);
+
+/**
+ * An IPv6 address of hex groups with at most one `::` (rdata/ip.ts
+ * parseIPv6: eight groups, or fewer around the `::`) into dst[at..]; −1
+ * otherwise, a trailing dotted quad included (parseIPv6 reads that).
+ */
+export function ipv6At(buf: Uint8Array, s: number, e: number, dst: Uint8Array, at: number): number {
+  let n = 0;
+  let gap = -1;
+  let i = s;
+  if (e - s >= 2 && buf[s] === 0x3a && buf[s + 1] === 0x3a) {
+    gap = 0;
+    i = s + 2;
+  }
+  while (i < e) {
+    let v = 0;
+    const start = i;
+    while (i < e && i - start < 5) {
+      const h = HEX[buf[i]!]!;
+      if (h < 0) break;
+      v = (v << 4) | h;
+      i++;
+    }
+    if (i === start || i - start > 4 || n === 8) return -1;
+    groups[n++] = v;
+    if (i === e) break;
+    if (buf[i] !== 0x3a) return -1;
+    i++;
+    if (i < e && buf[i] === 0x3a) {
+      if (gap >= 0) return -1;
+      gap = n;
+      i++;
+    } else if (i === e) {
+      return -1;
+    }
+  }
+  if (gap < 0 ? n !== 8 : n >= 8) return -1;
+  dst.fill(0, at, at + 16);
+  const tail = gap < 0 ? 0 : 8 - n;
+  for (let g = 0; g < n; g++) {
+    const o = at + (g < gap || gap < 0 ? g : g + tail) * 2;
+    dst[o] = groups[g]! >>> 8;
+    dst[o + 1] = groups[g]!;
+  }
+  return at + 16;
 }
