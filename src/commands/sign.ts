@@ -1,6 +1,7 @@
 /** `signet sign NAME`: sign the zone's input into its output, atomically. */
 import type { Command } from 'commander';
 import { formatIso } from '../core/time.ts';
+import { terminalProgress } from '../io/progress.ts';
 import { signZoneToFile } from '../manager/sign-and-publish.ts';
 import { runPostSignCommand } from '../manager/post-sign.ts';
 import { requireZone } from '../manager/zone-config.ts';
@@ -16,7 +17,9 @@ export function registerSignCommand(program: Command, context: () => CommandCont
       const ctx = context();
       const db = openDb(ctx);
       const z = requireZone(db, nameArg);
-      const result = await signZoneToFile(db, z, ctx.now, ctx.passphrase());
+      // Records read and signatures made, on a terminal only (large zones: the streaming signer reports).
+      const progress = terminalProgress();
+      const result = await signZoneToFile(db, z, ctx.now, ctx.passphrase(), progress === null ? {} : { progress });
       for (const w of result.warnings) ctx.warn(w);
       // The new zone is in place: run the zone's post-sign command (a reload), as tick does.
       await runPostSignCommand(db, z.name, ctx.now);

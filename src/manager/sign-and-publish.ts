@@ -9,6 +9,7 @@
 import { rmSync } from 'node:fs';
 import { SignetError } from '../core/errors.ts';
 import type { UnixSeconds } from '../core/time.ts';
+import type { ProgressHook } from '../io/progress.ts';
 import type { StateDb } from '../keystore/state-db.ts';
 import type { KeyRow, ZoneRow } from '../keystore/types.ts';
 import { step } from '../rollover/engine.ts';
@@ -85,7 +86,7 @@ function resultOf(build: SignOutcome): SignResult {
  */
 export async function signZoneToFile(
   db: StateDb, zone: ZoneRow, now: UnixSeconds, passphrase: string | null,
-  options: PublishHooks & LoadInputOptions & { readonly workers?: number } = {},
+  options: PublishHooks & LoadInputOptions & { readonly workers?: number; readonly progress?: ProgressHook } = {},
 ): Promise<SignResult> {
   const lock = await acquireLock(db.path, { waitMs: 10_000, what: `sign ${zone.name}` });
   try {
