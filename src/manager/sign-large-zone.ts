@@ -89,6 +89,8 @@ export async function stageSignedZoneFile(o: SigningInputs & { passphrase: strin
     ...(options.workers !== undefined ? { workers: options.workers } : {}),
     ...(options.progress ? { progress: options.progress } : {}),
   });
+  // The zone in compact form is no longer needed: let it go before the gate reads the output (memory of a million names).
+  input.compact = null;
   return {
     zone, staged, fingerprint, keySummary, patchedFrom: result.mode === 'patched' ? zone.output : null,
     // Filled in when the file is published.
