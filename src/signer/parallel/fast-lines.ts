@@ -190,9 +190,10 @@ export class PlainLines {
     st.lastOwner = owner;
     if (newText) {
       // Remembered for the next line (an owner token is at most 255 names' worth of text: longer ones are not).
-      const length = te[0]! - ts[0]!;
+      const from = ts[0]!;
+      const length = te[0]! - from;
       if (length <= this.lastText.length) {
-        this.lastText.set(buf.subarray(ts[0]!, te[0]!));
+        for (let j = 0; j < length; j++) this.lastText[j] = buf[from + j]!;
         this.lastLength = length;
       } else {
         this.lastLength = -1;
