@@ -284,13 +284,16 @@ describe('the fast reader builds the same CompactZone as the general reader', ()
       '$TTL 77',
       'ttl-default A 192.0.2.9',
       'ttl-default\tA\t192.0.2.10\r',
+      // TTLs that differ within an RRset: warnings with the positions of plain lines (leading blanks included).
+      'ttl-default 78 A 192.0.2.13',
+      '  \t 79 A 192.0.2.14',
       '',
       '   ',
       'in-caps In A 192.0.2.11',
       'class-first IN 5 A 192.0.2.12',
     ];
     const path = zoneFile(lines.join('\n') + '\n');
-    await identical(path, example);
+    expect((await identical(path, example)).warnings.length).toBe(2);
     // The same without a final newline and with CRLF line ends.
     await identical(zoneFile(lines.join('\r\n')), example);
   });
