@@ -2,12 +2,15 @@
  * Loading a zone file straight into a CompactZone, for the streaming signer.
  *
  * Two readers, one result:
- * - the fast reader uses the zone lexer (src/zone/lexer.ts) and the RDATA
- *   codecs (src/zone/rdata), but turns entries into records without the
- *   objects the general parser makes per record (names, positions, record
- *   objects), and encodes the commonest RDATA (A, NS, CNAME, PTR, DNAME, MX)
- *   directly. It follows src/zone/parser.ts's rules for owners, TTLs,
- *   classes, `$ORIGIN` and `$TTL` (RFC 1035 §5.1, RFC 2308 §4).
+ * - the fast reader reads plain lines (no quotes, parentheses, comments or
+ *   escapes, as signet writes its signed output) straight from the file's
+ *   bytes into the builder (fast-lines.ts, fast-rdata.ts); other lines go
+ *   through the zone lexer (src/zone/lexer.ts) and the RDATA codecs
+ *   (src/zone/rdata), turned into records without the objects the general
+ *   parser makes per record (names, positions, record objects), the
+ *   commonest RDATA (A, NS, CNAME, PTR, DNAME, MX, RRSIG, NSEC, NSEC3)
+ *   encoded directly. Both follow src/zone/parser.ts's rules for owners,
+ *   TTLs, classes, `$ORIGIN` and `$TTL` (RFC 1035 §5.1, RFC 2308 §4).
  * - the general reader is src/zone/parser.ts itself.
  * The fast reader gives up on anything it does not handle (`$INCLUDE`) and
  * on any error; the general reader then reads the file from the start, so
