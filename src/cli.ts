@@ -60,6 +60,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 
 /** Entry point for bin/signet.js: runs with the process's arguments and streams. */
 export async function runFromProcess(): Promise<void> {
+  // A reader that stops early (`signet events | head`) closes the pipe: that is not an error of
+  // the command, whose work is done (and committed) by the time it prints.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+    });
+  }
   const io: CliIo = {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
