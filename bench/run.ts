@@ -329,7 +329,9 @@ async function main(): Promise<void> {
     const unchangedRow: Row = { size, signer: 'signet re-sign, unchanged', wall: unchanged.m.wall, cpu: unchanged.m.cpu, rssMiB: unchanged.m.rssMiB, signatures: unchanged.r.signatures, created: unchanged.r.created, valid: '', file: unchangedOut };
     console.log(`  signet unchanged re-sign (${unchanged.r.method}): ${fmt(unchanged.m.wall, 2)} s, ${group(unchanged.r.created)} signatures made, ${group(unchanged.r.signatures - unchanged.r.created)} kept`);
     const changedLabel = changeOneRecord(zoneFile, signet.input);
-    const changed = await signet.sign(now + 7200, false);
+    // Also an hour on, not more: the validators run on the real clock, and a signature made at --now is
+    // valid from --now − inception-offset (1 h).
+    const changed = await signet.sign(now + 3600, false);
     const changedOut = signet.keep(join(dir, 'signet-changed.signed'));
     repeatRuns = repeat;
     const changedRow: Row = { size, signer: 'signet re-sign, 1 record changed', wall: changed.m.wall, cpu: changed.m.cpu, rssMiB: changed.m.rssMiB, signatures: changed.r.signatures, created: changed.r.created, valid: '', file: changedOut, note: `${changedLabel} A` };
