@@ -32,6 +32,7 @@ import { encodeTypeBitmap } from '../../zone/dnssec-rdata.ts';
 import { classFromString, RRClass, RRType } from '../../zone/types.ts';
 import { CompactZoneBuilder } from './compact-builder.ts';
 import { GIVE_UP, isMetaType, typeOf } from './fast-common.ts';
+import { nameAt } from './fast-rdata.ts';
 import type { ReaderState } from './fast-common.ts';
 import { forEachLine, LINE_BLANK, LINE_RECORD, PlainLines } from './fast-lines.ts';
 import { OWNER_HASH_LENGTH } from './compact-zone.ts';
@@ -114,38 +115,8 @@ function nameInto(tok: Token, origin: Name, originWire: Uint8Array, file: string
       const c = text.charCodeAt(i);
       if (c === 0x5c || c < 0x21 || c > 0x7e) fast = false;
     }
-    if (fast) {
-      // Labels as Name.parse builds them: split on dots, each 1..63 octets.
-      let lengthAt = at;
-      let o = at + 1;
-      let len = 0;
-      let absolute = false;
-      for (let i = 0; i < text.length; i++) {
-        const c = text.charCodeAt(i);
-        if (c === 0x2e) {
-          if (len === 0) throw GIVE_UP;
-          dst[lengthAt] = len;
-          lengthAt = o++;
-          len = 0;
-          if (i === text.length - 1) absolute = true;
-          continue;
-        }
-        if (++len > 63 || o - at >= 255) throw GIVE_UP;
-        dst[o++] = c;
-      }
-      let labelsEnd: number;
-      if (len > 0) {
-        dst[lengthAt] = len;
-        labelsEnd = o;
-      } else {
-        labelsEnd = lengthAt;
-      }
-      const total = labelsEnd - at + (absolute ? 1 : originWire.length);
-      if (total > 255) throw GIVE_UP;
-      if (absolute) dst[labelsEnd] = 0;
-      else dst.set(originWire, labelsEnd);
-      return at + total;
-    }
+    // Plain ASCII without escapes: the same labels as Name.parse makes, straight into place (fast-rdata.ts).
+    if (fast) return nameAt(Buffer.from(text, 'latin1'), 0, text.length, originWire, dst, at);
   }
   const wire = parseNameToken(tok, origin, file).wire;
   dst.set(wire, at);

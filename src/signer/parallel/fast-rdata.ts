@@ -14,6 +14,7 @@
 import { parseRrsigTime } from '../../core/time.ts';
 import { RRType } from '../../zone/types.ts';
 import { GIVE_UP } from './fast-common.ts';
+import { decimal } from './patch-text.ts';
 
 /**
  * A value per token spelling (type or class mnemonics), remembered in a
@@ -49,13 +50,7 @@ export class TokenCache {
 
 /** An unsigned decimal of 1 to 10 digits no larger than `max` (RdataCursor.integer), or −1. */
 export function digitsAt(buf: Uint8Array, s: number, e: number, max: number): number {
-  if (e <= s || e - s > 10) return -1;
-  let v = 0;
-  for (let i = s; i < e; i++) {
-    const c = buf[i]! - 0x30;
-    if (c < 0 || c > 9) return -1;
-    v = v * 10 + c;
-  }
+  const v = decimal(buf, s, e);
   return v <= max ? v : -1;
 }
 
