@@ -46,7 +46,11 @@ export interface CompactZone {
   readonly rsSpellStart: Int32Array;
   readonly rsSpellEnd: Int32Array;
   readonly spell: Uint8Array;
-  /** RDATA as written, in canonical order: at rsRdata[i], rsRdataCount[i] times (u16 length, octets). */
+  /**
+   * RDATA as written: RRset i's at rsRdata[i], rsRdataCount[i] times (u16
+   * length, octets), in canonical order. RRsets need not follow one another
+   * here, and some bytes may belong to no RRset (records moved or dropped).
+   */
   readonly rsRdata: Int32Array;
   readonly rsRdataCount: Int32Array;
   readonly rdata: Uint8Array;
