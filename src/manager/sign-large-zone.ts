@@ -117,7 +117,7 @@ export async function publishStagedZone(build: StagedSignedZone, input: ZoneInpu
       : await verifyPatchedZoneFile(build.patchedFrom, build.staged, origin, { now, sampleSignatures: GATE_SAMPLE_SIGNATURES });
     const { findings } = patched ?? await verifySignedZoneFile(build.staged, origin, { now, sampleSignatures: GATE_SAMPLE_SIGNATURES });
     refuseOnProblems(build, findings);
-    const outputSha256 = (await digestFile(build.staged)).sha256;
+    const outputSha256 = patched?.sha256 ?? (await digestFile(build.staged)).sha256;
     replaceWithFile(build.staged, build.zone.output);
     return { inputSha256: input.sha256, inputDigest: input.digest, maxTtl: input.maxTtl, inputSerial: input.serial, outputSha256, updatedAt: now };
   } finally {

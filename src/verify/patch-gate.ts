@@ -22,6 +22,7 @@
  * out; the caller makes sure that file is the one signet published (its
  * SHA-256, published_files).
  */
+import { createHash, type Hash } from 'node:crypto';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import type { UnixSeconds } from '../core/time.ts';
 import { decimal, equalCaseless, rrsigTime, serialDiff } from '../signer/parallel/patch-text.ts';
@@ -46,6 +47,8 @@ export interface PatchGateResult {
   readonly verified: number;
   /** RRsets whose RRSIGs changed. */
   readonly changed: number;
+  /** SHA-256 (hex) of the patched file, read on the way (what published_files records). */
+  readonly sha256: string;
 }
 
 const CHUNK = 4 << 20;
@@ -61,6 +64,8 @@ const RRSIG = Buffer.from('RRSIG', 'latin1');
 /** A file read line by line in large chunks; the current line is buf[start, end) (without its newline) until the next call. */
 class LineReader {
   private readonly fh: FileHandle;
+  /** Fed every byte read, when given. */
+  private readonly hash: Hash | null;
   buf = Buffer.allocUnsafe(CHUNK);
   private view = this.buf.subarray(0, 0);
   private pos = 0;
@@ -68,8 +73,9 @@ class LineReader {
   start = 0;
   end = 0;
 
-  constructor(fh: FileHandle) {
+  constructor(fh: FileHandle, hash: Hash | null = null) {
     this.fh = fh;
+    this.hash = hash;
   }
 
   /** The next line that is not empty or a comment; false at the end of the file. */
@@ -98,6 +104,7 @@ class LineReader {
     if (rest >= CHUNK) throw new Error('line too long');
     this.buf.copy(this.buf, 0, this.pos, this.view.length);
     const { bytesRead } = await this.fh.read(this.buf, rest, CHUNK - rest, null);
+    this.hash?.update(this.buf.subarray(rest, rest + bytesRead));
     this.pos = 0;
     this.view = this.buf.subarray(0, rest + bytesRead);
     if (bytesRead === 0) this.eof = true;
@@ -156,7 +163,8 @@ export async function verifyPatchedZoneFile(previous: string, patched: string, o
   const newFh = await open(patched, 'r');
   try {
     const a = new LineReader(oldFh);
-    const b = new LineReader(newFh);
+    const hash = createHash('sha256');
+    const b = new LineReader(newFh, hash);
     const t = new Int32Array(4);
     const now32 = ((options.now % 2 ** 32) + 2 ** 32) % 2 ** 32;
 
@@ -241,7 +249,8 @@ export async function verifyPatchedZoneFile(previous: string, patched: string, o
     }
     if (moreOld) return null;
     judge();
-    return { findings: sortFindings(findings.findings), signatures: signatures + checker.signatures, verified: checker.verified, changed };
+    // The whole new file was read: its digest is complete.
+    return { findings: sortFindings(findings.findings), signatures: signatures + checker.signatures, verified: checker.verified, changed, sha256: hash.digest('hex') };
   } finally {
     await oldFh.close();
     await newFh.close();

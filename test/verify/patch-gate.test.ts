@@ -4,6 +4,7 @@
  * changed data line are each caught, or make the gate hand over to the
  * whole-zone gate (null).
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,6 +62,7 @@ describe('verifyPatchedZoneFile', () => {
     expect(hour).not.toBeNull();
     expect(hour!.findings.filter((f) => f.severity === 'critical')).toEqual([]);
     expect(hour!.changed).toBe(0);
+    expect(hour!.sha256).toBe(createHash('sha256').update(readFileSync(hourLater)).digest('hex'));
     const ten = await verifyPatchedZoneFile(hourLater, tenDaysLater, origin, { now: NOW + 10 * DAY, sampleSignatures: Infinity });
     expect(ten!.findings.filter((f) => f.severity === 'critical')).toEqual([]);
     expect(ten!.changed).toBeGreaterThan(500);
