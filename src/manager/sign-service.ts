@@ -1,6 +1,8 @@
 /**
  * The shell around the pure signer: the zone's input and the keys that the
  * rollover state's facts select at `now` (zoneKeySet) in, a signed zone out.
+ * planSigning and signingParameters serve both signers; the streaming one
+ * is in sign-large-zone.ts.
  *
  * Three parts, so that `tick` can put other work between them:
  *   buildSignedZone    sign in memory (nothing written);
@@ -9,7 +11,7 @@
  *                      complete. A safety gate (verify before publish) goes here;
  *   recordSigned       the database side (serial, times, event), inside the
  *                      caller's transaction.
- * `signZoneToFile` (the `sign` command) chains them. A failure at any step
+ * sign-and-publish.ts chains them (`sign`, `tick`). A failure at any step
  * leaves the previous output and the database as they were.
  */
 import { createHash } from 'node:crypto';
@@ -17,31 +19,22 @@ import { SignetError } from '../core/errors.ts';
 import type { UnixSeconds } from '../core/time.ts';
 import { fromHex } from '../core/bytes.ts';
 import { Name } from '../zone/name.ts';
-import { RRType } from '../zone/types.ts';
 import type { Finding } from '../verify/finding.ts';
 import { verifyForPublication } from '../verify/verify-zone.ts';
-import type { Zone } from '../zone/zone.ts';
-import { signZone, type ActiveKey, type SignedZone } from '../signer/sign-zone.ts';
+import { signZone, type ActiveKey, type DenialOptions, type SignedZone } from '../signer/sign-zone.ts';
 import { nextSerial } from '../signer/serial.ts';
 import { hashedJitter } from '../signer/validity.ts';
 import type { DsDigestType } from '../signer/ds.ts';
-import type { DenialOptions } from '../signer/sign-zone.ts';
 import { loadSigningKey } from '../keystore/private-key.ts';
 import type { StateDb } from '../keystore/state-db.ts';
 import type { KeyRow, PublishedFilesRow, ZoneRow } from '../keystore/types.ts';
-import { step } from '../rollover/engine.ts';
 import { zoneKeySet } from '../rollover/key-state.ts';
 import type { Policy } from '../rollover/policy.ts';
-import { inUseKeys } from '../rollover/status.ts';
 import type { ZoneState } from '../rollover/state.ts';
 import { cdsRecordsFor, type CdsRecords } from '../registrar/cds.ts';
 import { writeSignedZone } from './signed-zone-file.ts';
 import { selectSigningKeys, type SigningSelection } from './key-selection.ts';
-import { acquireLock } from './lock.ts';
-import { loadZoneInput, type ZoneInput } from './rollover-input.ts';
-import { loadZoneState, noteServedTtls, saveZoneState } from './rollover-store.ts';
-import { effectivePolicy } from './zone-config.ts';
-
+import type { ZoneInput } from './rollover-input.ts';
 
 /** The key fields signing needs (a stored row). */
 export type KeyMaterial = Pick<KeyRow, 'role' | 'algorithm' | 'flags' | 'keyTag' | 'publicKey' | 'privateKey' | 'encrypted'>;

@@ -127,9 +127,10 @@ function tabs(b: Buffer, s: number, e: number, out: Int32Array): boolean {
 class Block {
   buf = Buffer.allocUnsafe(1 << 16);
   length = 0;
-  owner = Buffer.allocUnsafe(256);
-  ownerLength = 0;
-  type = '';
+  /** The RRset's owner and type as written (owner octets, then type mnemonic octets). */
+  private key = Buffer.allocUnsafe(320);
+  private ownerLength = 0;
+  private keyLength = 0;
   changed = false;
   /** An RRSIG line whose text does not pass (times, key): the RRset is verified in full for the exact finding. */
   suspect = false;
@@ -147,8 +148,31 @@ class Block {
     this.buf[this.length++] = NL;
   }
 
-  sameOwner(b: Buffer, s: number, e: number): boolean {
-    return e - s === this.ownerLength && b.compare(this.owner, 0, this.ownerLength, s, e) === 0;
+  /** Whether line bytes b[s, ownerEnd) and b[typeStart, typeEnd) are this RRset's owner and type. */
+  isFor(b: Buffer, s: number, ownerEnd: number, typeStart: number, typeEnd: number): boolean {
+    return ownerEnd - s === this.ownerLength && this.keyLength - this.ownerLength === typeEnd - typeStart
+      && b.compare(this.key, 0, this.ownerLength, s, ownerEnd) === 0
+      && b.compare(this.key, this.ownerLength, this.keyLength, typeStart, typeEnd) === 0;
+  }
+
+  /** Starts the RRset of that owner and type; false when the owner is too long to hold (the caller gives up). */
+  start(b: Buffer, s: number, ownerEnd: number, typeStart: number, typeEnd: number): boolean {
+    const length = ownerEnd - s + typeEnd - typeStart;
+    if (length > this.key.length) return false;
+    b.copy(this.key, 0, s, ownerEnd);
+    b.copy(this.key, ownerEnd - s, typeStart, typeEnd);
+    this.ownerLength = ownerEnd - s;
+    this.keyLength = length;
+    this.length = 0;
+    this.changed = false;
+    this.suspect = false;
+    this.signatures = 0;
+    return true;
+  }
+
+  /** The type mnemonic, as written. */
+  type(): string {
+    return this.key.toString('latin1', this.ownerLength, this.keyLength);
   }
 }
 
@@ -201,10 +225,11 @@ export async function verifyPatchedZoneFile(previous: string, patched: string, o
         changed++;
         credit += block.signatures * rate;
       }
-      const first = !typesVerified.has(block.type);
+      const type = block.type();
+      const first = !typesVerified.has(type);
       if (!block.suspect && !first && credit < 1) return;
       if (!block.suspect && !first) credit -= 1;
-      typesVerified.add(block.type);
+      typesVerified.add(type);
       const records = parseZoneText(block.buf.toString('latin1', 0, block.length), { origin, file: patched });
       for (const set of groupSignedRecords(records, origin).rrsets) checker.check(set, true);
     };
@@ -219,17 +244,10 @@ export async function verifyPatchedZoneFile(previous: string, patched: string, o
       if (!isSig) {
         // A data line: the same bytes as before, in the same place.
         if (!same) return null;
-        if (!inBlock || !block.sameOwner(b.buf, b.start, t[0]!) || block.type !== b.buf.toString('latin1', typeStart, typeEnd)) {
+        if (!inBlock || !block.isFor(b.buf, b.start, t[0]!, typeStart, typeEnd)) {
           judge();
           inBlock = true;
-          block.length = 0;
-          block.changed = false;
-          block.suspect = false;
-          block.signatures = 0;
-          block.ownerLength = t[0]! - b.start;
-          if (block.ownerLength > block.owner.length) return null;
-          b.buf.copy(block.owner, 0, b.start, t[0]!);
-          block.type = b.buf.toString('latin1', typeStart, typeEnd);
+          if (!block.start(b.buf, b.start, t[0]!, typeStart, typeEnd)) return null;
         }
         block.append(b.buf, b.start, b.end);
       } else {
@@ -257,9 +275,13 @@ export async function verifyPatchedZoneFile(previous: string, patched: string, o
   }
 }
 
+/** Field starts of the RRSIG being read, reused line after line. */
+const FIELDS = new Int32Array(8);
+
 /** RRSIG RDATA text (TYPE ALG LABELS TTL EXPIRATION INCEPTION TAG SIGNER SIGNATURE): valid at now, by a zone key. */
 function checkRrsigText(b: Buffer, s: number, e: number, now32: number, zoneKeys: ReadonlySet<number>): boolean {
-  const f = [s, 0, 0, 0, 0, 0, 0, 0];
+  const f = FIELDS;
+  f[0] = s;
   let p = s;
   for (let i = 1; i < 8; i++) {
     while (p < e && b[p] !== SPACE) p++;
