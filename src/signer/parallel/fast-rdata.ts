@@ -14,7 +14,7 @@
 import { parseRrsigTime } from '../../core/time.ts';
 import { RRType } from '../../zone/types.ts';
 import { GIVE_UP } from './fast-common.ts';
-import { decimal } from './patch-text.ts';
+import { daysToMonth, decimal } from './patch-text.ts';
 
 /**
  * A value per token spelling (type or class mnemonics), remembered in a
@@ -95,15 +95,6 @@ export function nameAt(buf: Uint8Array, s: number, e: number, originWire: Uint8A
   if (absolute) dst[labelsEnd] = 0;
   else dst.set(originWire, labelsEnd);
   return at + total;
-}
-
-/** Days from 1970-01-01 to year-month-01 (proleptic Gregorian, month 1..12). */
-function daysToMonth(y: number, m: number): number {
-  const yy = m <= 2 ? y - 1 : y;
-  const era = Math.floor(yy / 400);
-  const yoe = yy - era * 400;
-  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5);
-  return era * 146097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719468;
 }
 
 function twoDigits(buf: Uint8Array, at: number): number {

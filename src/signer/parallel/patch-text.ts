@@ -35,7 +35,16 @@ export function decimal(b: Uint8Array, s: number, e: number): number {
   return v;
 }
 
-/** YYYYMMDDHHmmSS (RFC 4034 §3.2) in b[s..s+14) as the 32-bit field value, or −1 (days-from-civil, H. Hinnant). */
+/** Days from 1970-01-01 to year-month-01, proleptic Gregorian, month 1..12 (days-from-civil, H. Hinnant). */
+export function daysToMonth(y: number, m: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5);
+  return era * 146097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719468;
+}
+
+/** YYYYMMDDHHmmSS (RFC 4034 §3.2) in b[s..s+14) as the 32-bit field value, or −1. */
 export function rrsigTime(b: Uint8Array, s: number, e: number): number {
   if (e - s !== 14) return -1;
   const y0 = decimal(b, s, s + 4);
@@ -45,13 +54,7 @@ export function rrsigTime(b: Uint8Array, s: number, e: number): number {
   const mm = decimal(b, s + 10, s + 12);
   const ss = decimal(b, s + 12, s + 14);
   if (y0 < 0 || m < 1 || m > 12 || d < 1 || d > 31 || hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 59) return -1;
-  const y = m <= 2 ? y0 - 1 : y0;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  const days = era * 146097 + doe - 719468;
-  const t = days * 86400 + hh * 3600 + mm * 60 + ss;
+  const t = (daysToMonth(y0, m) + d - 1) * 86400 + hh * 3600 + mm * 60 + ss;
   return ((t % 2 ** 32) + 2 ** 32) % 2 ** 32;
 }
 
