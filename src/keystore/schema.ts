@@ -148,6 +148,14 @@ export const MIGRATIONS: readonly string[] = [
     updated_at    INTEGER NOT NULL
   ) STRICT;
   `,
+
+  // 4: the window in which every RRSIG (by a zone key) of the published file is valid, as the safety
+  // gate read it: a re-sign copies the lines it finds unchanged without reading each signature's times
+  // again when now is inside it. NULL = not known (the next gate reads every line).
+  `
+  ALTER TABLE published_files ADD COLUMN signatures_valid_from INTEGER;
+  ALTER TABLE published_files ADD COLUMN signatures_valid_until INTEGER;
+  `,
 ];
 
 /** The schema version this code writes. */

@@ -437,6 +437,8 @@ export class StateDb {
       maxTtl: Number(r.max_ttl),
       inputSerial: Number(r.input_serial),
       outputSha256: String(r.output_sha256),
+      signaturesValidFrom: nullableInt(r.signatures_valid_from),
+      signaturesValidUntil: nullableInt(r.signatures_valid_until),
       updatedAt: Number(r.updated_at),
     };
   }
@@ -449,11 +451,17 @@ export class StateDb {
       return;
     }
     checkTime(row.updatedAt, 'updatedAt');
-    this.db.prepare(`INSERT INTO published_files (zone, input_sha256, input_digest, max_ttl, input_serial, output_sha256, updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?)
+    checkTime(row.signaturesValidFrom, 'signaturesValidFrom');
+    checkTime(row.signaturesValidUntil, 'signaturesValidUntil');
+    this.db.prepare(`INSERT INTO published_files (zone, input_sha256, input_digest, max_ttl, input_serial, output_sha256,
+          signatures_valid_from, signatures_valid_until, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (zone) DO UPDATE SET input_sha256 = excluded.input_sha256, input_digest = excluded.input_digest,
-          max_ttl = excluded.max_ttl, input_serial = excluded.input_serial, output_sha256 = excluded.output_sha256, updated_at = excluded.updated_at`)
-      .run(name, row.inputSha256, row.inputDigest, row.maxTtl, row.inputSerial, row.outputSha256, row.updatedAt);
+          max_ttl = excluded.max_ttl, input_serial = excluded.input_serial, output_sha256 = excluded.output_sha256,
+          signatures_valid_from = excluded.signatures_valid_from, signatures_valid_until = excluded.signatures_valid_until,
+          updated_at = excluded.updated_at`)
+      .run(name, row.inputSha256, row.inputDigest, row.maxTtl, row.inputSerial, row.outputSha256,
+        row.signaturesValidFrom, row.signaturesValidUntil, row.updatedAt);
   }
 
   /** Creates or replaces the zone's rollover state row. */

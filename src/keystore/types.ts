@@ -148,6 +148,13 @@ export interface PublishedFilesRow {
   readonly inputSerial: number;
   /** SHA-256 (hex) of the signed zone file as published. */
   readonly outputSha256: string;
+  /**
+   * Every RRSIG by a zone key in the published file has inception at or before
+   * `signaturesValidFrom` and expiration at or after `signaturesValidUntil`
+   * (absolute Unix seconds), as the safety gate read them; null when not known.
+   */
+  readonly signaturesValidFrom: UnixSeconds | null;
+  readonly signaturesValidUntil: UnixSeconds | null;
   readonly updatedAt: UnixSeconds;
 }
 

@@ -47,6 +47,8 @@ export interface StagedSignedZone extends SignOutcome {
   readonly staged: string;
   /** For a patched zone: the published file it was patched from. */
   readonly patchedFrom: string | null;
+  /** For a patched zone: the window of that file's signatures, as the gate that let it out read them. */
+  readonly previousSignatures: { readonly validFrom: UnixSeconds; readonly validUntil: UnixSeconds } | null;
 }
 
 /** Signatures the gate verifies cryptographically besides the apex's and the first of each type. */
@@ -75,11 +77,13 @@ export async function stageSignedZoneFile(o: SigningInputs & { passphrase: strin
   // SPEC safety rule 3: missing or unreadable key material stops the zone; nothing is regenerated.
   const keys = selection.signers.map(({ row, signs }) => loadParallelKey(row, o.passphrase, signs));
   const staged = stagedPathFor(zone.output);
-  const unchanged = options.publishedFingerprint === fingerprint && existsSync(zone.output)
-    && options.publishedFiles != null && options.publishedFiles.outputSha256 === (await digestFile(zone.output)).sha256;
+  // The patch reads the output through and checks it is, byte for byte, the file published (its SHA-256).
+  const known = options.publishedFiles ?? null;
+  const unchanged = options.publishedFingerprint === fingerprint && existsSync(zone.output) && known !== null;
   const result = await signZoneFile({
     input: zone.input, origin: Name.parse(zone.name), ...(input.compact !== null ? { zone: input.compact } : {}),
     output: staged, previous: existsSync(zone.output) ? zone.output : null, unchanged,
+    ...(known !== null ? { published: { sha256: known.outputSha256, signaturesValidFrom: known.signaturesValidFrom, signaturesValidUntil: known.signaturesValidUntil } } : {}),
     now, keys,
     publishedOnly: selection.publishedOnly.map((k) => k.publicKey),
     ...(cds ? { cds: cds.cds, cdnskey: cds.cdnskey } : {}),
@@ -93,6 +97,8 @@ export async function stageSignedZoneFile(o: SigningInputs & { passphrase: strin
   input.compact = null;
   return {
     zone, staged, fingerprint, keySummary, patchedFrom: result.mode === 'patched' ? zone.output : null,
+    previousSignatures: result.mode === 'patched' && known?.signaturesValidFrom != null && known.signaturesValidUntil != null
+      ? { validFrom: known.signaturesValidFrom, validUntil: known.signaturesValidUntil } : null,
     // Filled in when the file is published.
     files: null,
     // 'patched': only the expiring signatures of the previous output were made again.
@@ -114,12 +120,18 @@ export async function publishStagedZone(build: StagedSignedZone, input: ZoneInpu
   try {
     const origin = Name.parse(build.zone.name);
     const patched = build.patchedFrom === null ? null
-      : await verifyPatchedZoneFile(build.patchedFrom, build.staged, origin, { now, sampleSignatures: GATE_SAMPLE_SIGNATURES });
+      : await verifyPatchedZoneFile(build.patchedFrom, build.staged, origin, {
+        now, sampleSignatures: GATE_SAMPLE_SIGNATURES, previousSignatures: build.previousSignatures,
+      });
     const { findings } = patched ?? await verifySignedZoneFile(build.staged, origin, { now, sampleSignatures: GATE_SAMPLE_SIGNATURES });
     refuseOnProblems(build, findings);
     const outputSha256 = patched?.sha256 ?? (await digestFile(build.staged)).sha256;
     replaceWithFile(build.staged, build.zone.output);
-    return { inputSha256: input.sha256, inputDigest: input.digest, maxTtl: input.maxTtl, inputSerial: input.serial, outputSha256, updatedAt: now };
+    return {
+      inputSha256: input.sha256, inputDigest: input.digest, maxTtl: input.maxTtl, inputSerial: input.serial, outputSha256,
+      signaturesValidFrom: patched?.signaturesValidFrom ?? null, signaturesValidUntil: patched?.signaturesValidUntil ?? null,
+      updatedAt: now,
+    };
   } finally {
     rmSync(build.staged, { force: true });
   }

@@ -21,9 +21,18 @@
  * Unchanged lines keep the verdict of the gate that let the published file
  * out; the caller makes sure that file is the one signet published (its
  * SHA-256, published_files).
+ *
+ * Given the window in which every signature of the published file is valid
+ * (published_files, as the gate that let it out read it), and `now` inside
+ * it, and an apex that publishes the same data but for the serial (the same
+ * keys, the same chain parameters), the lines the two files share need no
+ * reading at all: they are compared a megabyte at a time
+ * (patch-gate-reader.ts), and only the RRsets where the files differ are
+ * read as above. The new file's window is then the published one narrowed
+ * by the lines read, which keeps it a bound on every signature in the file.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { open, stat, type FileHandle } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import type { UnixSeconds } from '../core/time.ts';
 import { decimal, equalCaseless, rrsigTime, serialDiff } from '../signer/parallel/patch-text.ts';
 import type { Name } from '../zone/name.ts';
@@ -32,12 +41,20 @@ import { RRType } from '../zone/types.ts';
 import { verifyApexKeys } from './apex-keys.ts';
 import { FindingCollector, sortFindings, type Finding } from './finding.ts';
 import { groupSignedRecords } from './input.ts';
+import { LineReader, rrsetStart, skipEqual } from './patch-gate-reader.ts';
 import type { SignatureChecker } from './signatures.ts';
 
 export interface PatchGateOptions {
   readonly now: UnixSeconds;
   /** About how many changed signatures to verify cryptographically beyond the apex and the first of each type (default 10,000). */
   readonly sampleSignatures?: number;
+  /**
+   * The window in which every RRSIG (by a zone key) of `previous` is valid,
+   * as the gate that let it out read it (published_files). When `now` is
+   * inside it and the apex publishes the same data, lines the two files
+   * have in common are taken without being read one by one.
+   */
+  readonly previousSignatures?: { readonly validFrom: UnixSeconds; readonly validUntil: UnixSeconds } | null;
 }
 
 export interface PatchGateResult {
@@ -49,68 +66,20 @@ export interface PatchGateResult {
   readonly changed: number;
   /** SHA-256 (hex) of the patched file, read on the way (what published_files records). */
   readonly sha256: string;
+  /** Octets the two files have in common that were compared in bulk, not read line by line. */
+  readonly skipped: number;
+  /** The window in which every RRSIG by a zone key of the patched file is valid (for the next patch gate); null when unknown. */
+  readonly signaturesValidFrom: UnixSeconds | null;
+  readonly signaturesValidUntil: UnixSeconds | null;
 }
 
-const CHUNK = 4 << 20;
 const NL = 0x0a;
 const TAB = 0x09;
 const SPACE = 0x20;
-const SEMICOLON = 0x3b;
 /** Octets of signed zone text per RRSIG, roughly (an A RRset, its RRSIG, its NSEC3 and that one's RRSIG): for the sampling rate. */
 const BYTES_PER_SIGNATURE = 280;
 const MAX_FINDINGS_PER_CODE = 20;
 const RRSIG = Buffer.from('RRSIG', 'latin1');
-
-/** A file read line by line in large chunks; the current line is buf[start, end) (without its newline) until the next call. */
-class LineReader {
-  private readonly fh: FileHandle;
-  /** Fed every byte read, when given. */
-  private readonly hash: Hash | null;
-  buf = Buffer.allocUnsafe(CHUNK);
-  private view = this.buf.subarray(0, 0);
-  private pos = 0;
-  private eof = false;
-  start = 0;
-  end = 0;
-
-  constructor(fh: FileHandle, hash: Hash | null = null) {
-    this.fh = fh;
-    this.hash = hash;
-  }
-
-  /** The next line that is not empty or a comment; false at the end of the file. */
-  async next(): Promise<boolean> {
-    for (;;) {
-      let nl = this.view.indexOf(NL, this.pos);
-      if (nl < 0) {
-        if (!(await this.fill())) {
-          if (this.pos >= this.view.length) return false;
-          nl = this.view.length;
-        } else {
-          continue;
-        }
-      }
-      this.start = this.pos;
-      this.end = nl;
-      this.pos = nl + 1;
-      if (this.end > this.start && this.buf[this.start] !== SEMICOLON) return true;
-    }
-  }
-
-  /** Moves what is left to the front and reads more; false when nothing more came. */
-  private async fill(): Promise<boolean> {
-    if (this.eof) return false;
-    const rest = this.view.length - this.pos;
-    if (rest >= CHUNK) throw new Error('line too long');
-    this.buf.copy(this.buf, 0, this.pos, this.view.length);
-    const { bytesRead } = await this.fh.read(this.buf, rest, CHUNK - rest, null);
-    this.hash?.update(this.buf.subarray(rest, rest + bytesRead));
-    this.pos = 0;
-    this.view = this.buf.subarray(0, rest + bytesRead);
-    if (bytesRead === 0) this.eof = true;
-    return bytesRead > 0;
-  }
-}
 
 /** Tab positions of a signet line: owner, TTL, class, type, RDATA. Null when it has fewer fields. */
 function tabs(b: Buffer, s: number, e: number, out: Int32Array): boolean {
@@ -170,6 +139,11 @@ class Block {
     return true;
   }
 
+  /** The lines, as text for the zone parser. */
+  text(): string {
+    return this.buf.toString('latin1', 0, this.length);
+  }
+
   /** The type mnemonic, as written. */
   type(): string {
     return this.key.toString('latin1', this.ownerLength, this.keyLength);
@@ -192,22 +166,29 @@ export async function verifyPatchedZoneFile(previous: string, patched: string, o
     const t = new Int32Array(4);
     const now32 = ((options.now % 2 ** 32) + 2 ** 32) % 2 ** 32;
 
-    // The apex of the new file: its lines until the first other owner, checked in full.
+    // The apex of each file: its lines until the first other owner. The new one is checked in full.
     const apexBlock = new Block();
     let more = await b.next();
     while (more && tabs(b.buf, b.start, b.end, t) && equalCaseless(b.buf, b.start, t[0]!, originText, 0, originText.length)) {
       apexBlock.append(b.buf, b.start, b.end);
       more = await b.next();
     }
-    const apex = apexChecker(apexBlock.buf.toString('latin1', 0, apexBlock.length), origin, patched, options.now, findings);
+    const apex = apexChecker(apexBlock.text(), origin, patched, options.now, findings);
     if (apex === null) return null;
     const { checker, zoneKeys } = apex;
-
-    // The old file's apex, skipped the same way.
+    const oldApex = new Block();
     let moreOld = await a.next();
     while (moreOld && tabs(a.buf, a.start, a.end, t) && equalCaseless(a.buf, a.start, t[0]!, originText, 0, originText.length)) {
+      oldApex.append(a.buf, a.start, a.end);
       moreOld = await a.next();
     }
+    // Unchanged lines may be skipped unread when the published file's signatures are all valid now
+    // and the apex publishes what it did (the same keys, the same chain parameters).
+    const window = new ValidityWindow();
+    const prior = options.previousSignatures;
+    const fast = prior != null && prior.validFrom <= options.now && prior.validUntil > options.now
+      && sameApexData(oldApex.text(), apexBlock.text());
+    let common = 0;
 
     const sample = options.sampleSignatures ?? 10_000;
     const estimate = Math.max(1, (await stat(patched)).size / BYTES_PER_SIGNATURE);
@@ -230,11 +211,33 @@ export async function verifyPatchedZoneFile(previous: string, patched: string, o
       if (!block.suspect && !first && credit < 1) return;
       if (!block.suspect && !first) credit -= 1;
       typesVerified.add(type);
-      const records = parseZoneText(block.buf.toString('latin1', 0, block.length), { origin, file: patched });
+      const records = parseZoneText(block.text(), { origin, file: patched });
       for (const set of groupSignedRecords(records, origin).rrsets) checker.check(set, true);
     };
 
-    while (more) {
+    // Each reader's current line (the first after the apex) is not taken yet: read on from its start.
+    a.pos = a.start;
+    b.pos = b.start;
+    for (;;) {
+      if (fast && !inBlock) {
+        // At an RRset boundary: skip what both files have in common, then step back to the start of the RRset that differs.
+        a.setFloor();
+        b.setFloor();
+        const skipped = await skipEqual(a, b);
+        common += skipped.common;
+        if (!skipped.differ) break;
+        const back = rrsetStart(b);
+        // The RRset's start fell out of a buffer (an RRset of more than 64 KiB of text): judge the whole zone instead.
+        if (back < 0 || a.pos - (b.pos - back) < 0) return null;
+        a.pos -= b.pos - back;
+        b.pos = back;
+      }
+      more = await b.next();
+      moreOld = await a.next();
+      if (!more) {
+        if (moreOld) return null;
+        break;
+      }
       if (!moreOld) return null;
       if (!tabs(b.buf, b.start, b.end, t)) return null;
       const typeStart = t[2]! + 1;
@@ -246,6 +249,13 @@ export async function verifyPatchedZoneFile(previous: string, patched: string, o
         if (!same) return null;
         if (!inBlock || !block.isFor(b.buf, b.start, t[0]!, typeStart, typeEnd)) {
           judge();
+          if (fast && inBlock) {
+            // The RRset that differed is judged: this line starts the next one, compared in bulk again.
+            inBlock = false;
+            a.pos = a.start;
+            b.pos = b.start;
+            continue;
+          }
           inBlock = true;
           if (!block.start(b.buf, b.start, t[0]!, typeStart, typeEnd)) return null;
         }
@@ -260,26 +270,67 @@ export async function verifyPatchedZoneFile(previous: string, patched: string, o
           block.changed = true;
         }
         block.append(b.buf, b.start, b.end);
-        if (!checkRrsigText(b.buf, t[3]! + 1, b.end, now32, zoneKeys)) block.suspect = true;
+        if (!checkRrsigText(b.buf, t[3]! + 1, b.end, now32, options.now, zoneKeys, window)) block.suspect = true;
       }
-      more = await b.next();
-      moreOld = await a.next();
     }
-    if (moreOld) return null;
     judge();
+    // Lines taken unread keep the published file's window; the checker saw the apex and every RRset verified in full.
+    if (common > 0) window.include(prior!.validFrom, prior!.validUntil);
+    window.include(checker.latestInception, checker.earliest);
     // The whole new file was read: its digest is complete.
-    return { findings: sortFindings(findings.findings), signatures: signatures + checker.signatures, verified: checker.verified, changed, sha256: hash.digest('hex') };
+    return {
+      findings: sortFindings(findings.findings), signatures: signatures + checker.signatures, verified: checker.verified, changed,
+      sha256: hash.digest('hex'), skipped: common,
+      signaturesValidFrom: Number.isFinite(window.from) ? window.from : null,
+      signaturesValidUntil: Number.isFinite(window.until) ? window.until : null,
+    };
   } finally {
     await oldFh.close();
     await newFh.close();
   }
 }
 
+/** The latest inception and the earliest expiration seen (absolute Unix seconds). */
+class ValidityWindow {
+  from = -Infinity;
+  until = Infinity;
+
+  include(from: number, until: number): void {
+    if (from > this.from) this.from = from;
+    if (until < this.until) this.until = until;
+  }
+}
+
+/**
+ * Whether two apexes publish the same data but for the SOA serial (DNSKEY,
+ * CDS, CDNSKEY, NSEC3PARAM, the SOA's other fields, the rest): then
+ * lines below the apex that did not change mean what they meant.
+ */
+function sameApexData(before: string, after: string): boolean {
+  const data = (text: string): string[] => {
+    const out: string[] = [];
+    for (const line of text.split('\n')) {
+      const f = line.split('\t');
+      if (f.length < 5 || f[3] === 'RRSIG') continue;
+      if (f[3] === 'SOA') {
+        const rdata = f[4]!.split(' ');
+        rdata.splice(2, 1);
+        f[4] = rdata.join(' ');
+      }
+      out.push(f.join('\t'));
+    }
+    return out;
+  };
+  const x = data(before);
+  const y = data(after);
+  return x.length === y.length && x.every((line, i) => line === y[i]);
+}
+
 /** Field starts of the RRSIG being read, reused line after line. */
 const FIELDS = new Int32Array(8);
 
 /** RRSIG RDATA text (TYPE ALG LABELS TTL EXPIRATION INCEPTION TAG SIGNER SIGNATURE): valid at now, by a zone key. */
-function checkRrsigText(b: Buffer, s: number, e: number, now32: number, zoneKeys: ReadonlySet<number>): boolean {
+function checkRrsigText(b: Buffer, s: number, e: number, now32: number, now: UnixSeconds, zoneKeys: ReadonlySet<number>, window: ValidityWindow): boolean {
   const f = FIELDS;
   f[0] = s;
   let p = s;
@@ -294,7 +345,11 @@ function checkRrsigText(b: Buffer, s: number, e: number, now32: number, zoneKeys
   const tag = decimal(b, f[6]!, f[7]! - 1);
   if (alg < 0 || tag < 0 || expiration < 0 || inception < 0) return false;
   if (!zoneKeys.has(alg * 65536 + tag)) return false;
-  return serialDiff(now32, inception) >= 0 && serialDiff(expiration, now32) > 0;
+  const sinceInception = serialDiff(now32, inception);
+  const untilExpiration = serialDiff(expiration, now32);
+  if (sinceInception < 0 || untilExpiration <= 0) return false;
+  window.include(now - sinceInception, now + untilExpiration);
+  return true;
 }
 
 /** An RRSIG time as written: YYYYMMDDHHmmSS, or a plain number of seconds (RFC 4034 §3.2). */

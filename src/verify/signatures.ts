@@ -65,6 +65,12 @@ export class SignatureChecker {
   earliest = Infinity;
   earliestOwner: Name | null = null;
   earliestType = 0;
+  /**
+   * Latest inception (absolute Unix seconds) among RRSIGs made by a zone key:
+   * with `earliest`, the window in which every one of them is valid (what a
+   * later patch gate may rely on for the lines it finds unchanged).
+   */
+  latestInception = -Infinity;
   signatures = 0;
   verified = 0;
 
@@ -204,6 +210,8 @@ export class SignatureChecker {
       this.earliestOwner = owner;
       this.earliestType = type;
     }
+    const incepted = this.absolute(inception);
+    if (incepted > this.latestInception) this.latestInception = incepted;
     // RFC 4035 §5.3.1: inception <= now <= expiration, in serial number arithmetic.
     if (serialCompare(inception, this.now32) > 0) {
       const at = this.absolute(inception);

@@ -18,6 +18,7 @@
  * horizon (expiration − now > refresh), compared as RFC 1982 serial
  * numbers (RFC 4034 §3.1.5).
  */
+import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { SignetError } from '../../core/errors.ts';
 import type { UnixSeconds } from '../../core/time.ts';
@@ -70,6 +71,21 @@ export interface PatchOptions {
   /** Start workers once this many signatures are to be made (default as signZoneParallel). */
   readonly parallelThreshold?: number;
   readonly progress?: ProgressHook;
+  /**
+   * The previous file as signet published it: its SHA-256, checked on every
+   * byte read (a file that differs is not patched), and the window in which
+   * every one of its signatures is valid, as the safety gate read it. When
+   * that window holds from `now` to beyond the refresh horizon, no signature
+   * below the apex can need making again, and the lines below the apex are
+   * copied in bulk instead of one by one.
+   */
+  readonly published?: PublishedOutput;
+}
+
+export interface PublishedOutput {
+  readonly sha256: string;
+  readonly signaturesValidFrom: UnixSeconds | null;
+  readonly signaturesValidUntil: UnixSeconds | null;
 }
 
 const TAB = 0x09;
@@ -77,6 +93,8 @@ const NL = 0x0a;
 const SPACE = 0x20;
 const HEADER = Buffer.from('; signed by signet, serial ', 'latin1');
 const RRSIG_TEXT = Buffer.from('RRSIG', 'latin1');
+/** An RRSIG record's type field in signet's lines, counted in copied text. */
+const RRSIG_FIELD = Buffer.from('\tRRSIG\t', 'latin1');
 const IN_TEXT = Buffer.from('IN', 'latin1');
 
 /** The file is not what this module can patch; the caller signs from the zone. */
@@ -352,19 +370,52 @@ export async function resignUnchanged(previousPath: string, sink: ByteSink, orig
     return writer.bytes >= BATCH_BYTES;
   };
 
+  const published = options.published ?? null;
+  const fileHash = published !== null ? createHash('sha256') : null;
+  const from = published?.signaturesValidFrom ?? null;
+  const until = published?.signaturesValidUntil ?? null;
+  // Every signature of the file valid from now to beyond the horizon: below the apex, nothing to make again.
+  let bulk = from !== null && until !== null && from <= now && until - now > options.refresh;
+  let copying = false;
+  let carry: Uint8Array = new Uint8Array(0);
+  let copiedSignatures = 0;
+  /** Sends buf[start, end) (whole lines below the apex) out as it is; counts its RRSIG lines. */
+  const copy = (buf: Buffer, start: number, end: number): void => {
+    for (let i = buf.indexOf(RRSIG_FIELD, start); i >= 0 && i < end; i = buf.indexOf(RRSIG_FIELD, i + RRSIG_FIELD.length)) copiedSignatures++;
+    if (end > start) sink(buf.subarray(start, end));
+  };
+
+  /** Copies the whole lines of buf from `start`; the partial last one waits for the next chunk. True at the end of the file. */
+  const copyLines = (buf: Buffer, start: number, done: boolean): boolean => {
+    if (done) {
+      if (buf.length > start && buf[buf.length - 1] !== NL) bail('the file does not end with a newline');
+      copy(buf, start, buf.length);
+      return true;
+    }
+    const last = Math.max(start, buf.lastIndexOf(NL) + 1);
+    copy(buf, start, last);
+    carry = buf.slice(last);
+    options.progress?.('sign', rrsets, null);
+    return false;
+  };
+
   const handle = await open(previousPath, 'r').catch(() => null);
   if (handle === null) return null;
   try {
-    let carry: Uint8Array = new Uint8Array(0);
     let headerDone = false;
     for (;;) {
       const chunk = Buffer.allocUnsafe(1 << 22);
       chunk.set(carry, 0);
       const { bytesRead } = await handle.read(chunk, carry.length, chunk.length - carry.length, null);
+      fileHash?.update(chunk.subarray(carry.length, carry.length + bytesRead));
       const size = carry.length + bytesRead;
       const done = bytesRead === 0;
       const buf = chunk.subarray(0, size);
       let p = 0;
+      if (copying) {
+        if (copyLines(buf, 0, done)) break;
+        continue;
+      }
       for (;;) {
         let nl = buf.indexOf(NL, p);
         if (nl < 0) {
@@ -414,8 +465,22 @@ export async function resignUnchanged(previousPath: string, sink: ByteSink, orig
           if (finishGroup()) await flushBatch();
           if (wasSoa) sawSoa = true;
           if (!sawSoa && !equalRange(buf, t3 + 1, t4, SOA_TEXT, 0, SOA_TEXT.length)) bail('the SOA is not the first record');
+          if (bulk && !equalCaseless(buf, start, t1, apex, 0, apex.length)) {
+            // Past the apex, with nothing to re-sign below it: the rest of the file goes out as it is.
+            bulk = false;
+            copying = true;
+            emitRun();
+            await flushBatch();
+            await drain(0);
+            p = start;
+            break;
+          }
         }
         group.push(buf, start, nl, t1, t2, t3, t4);
+      }
+      if (copying) {
+        if (copyLines(buf, p, done)) break;
+        continue;
       }
       if (done) break;
       // Lines of the RRset being read stay valid in this chunk; the partial last line moves on.
@@ -424,6 +489,7 @@ export async function resignUnchanged(previousPath: string, sink: ByteSink, orig
     }
     if (finishGroup()) await flushBatch();
     for (const type of expected.keys()) if (!seenApexTypes.has(type)) bail(`the apex has no ${type} RRset`);
+    if (fileHash !== null && fileHash.digest('hex') !== published!.sha256) bail('the previous output is not the file signet published');
     emitRun();
     await flushBatch();
     await drain(0);
@@ -433,6 +499,13 @@ export async function resignUnchanged(previousPath: string, sink: ByteSink, orig
   } finally {
     await handle.close();
     if (pool !== null) await (pool as SigningPool).close();
+  }
+  if (copiedSignatures > 0) {
+    // The copied lines keep their signatures, one per ZSK over each RRset; they expire no earlier than the file's window.
+    reused += copiedSignatures;
+    rrsetsSigned += Math.round(copiedSignatures / Math.max(1, roles.zsk.length));
+    rrsets += Math.round(copiedSignatures / Math.max(1, roles.zsk.length));
+    note(until!);
   }
   options.progress?.('done', rrsets, rrsets);
   const stats: SignStats = {

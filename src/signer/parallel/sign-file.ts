@@ -3,7 +3,8 @@
  * streaming signer, reusing what the previous output allows.
  *
  *   unchanged input and parameters, previous output present
- *       → patch the previous output (patch.ts): one pass over the file
+ *       → patch the previous output (patch.ts): one pass over the file,
+ *         which must be the file signet published (its SHA-256)
  *   otherwise
  *       → read the zone (fast-load.ts, NSEC3 hashes made by the workers
  *         meanwhile), keep the previous output's signatures that are still
@@ -28,7 +29,7 @@ import type { DenialOptions, SignStats } from '../sign-zone.ts';
 import { compactSoaSerial, digestCompactZone, type CompactZone } from './compact-zone.ts';
 import { loadCompactZone, readSoaSerial } from './fast-load.ts';
 import type { ParallelActiveKey } from './keys.ts';
-import { resignUnchangedToFile } from './patch.ts';
+import { resignUnchangedToFile, type PublishedOutput } from './patch.ts';
 import { loadPreviousSignatures } from './previous.ts';
 import { Speculator } from './speculate.ts';
 import { DEFAULT_PARALLEL_THRESHOLD } from './sign-parallel.ts';
@@ -47,6 +48,8 @@ export interface SignFileJob {
   readonly previous?: string | null;
   /** The caller knows the input and every signing parameter are as they were for `previous`. */
   readonly unchanged?: boolean;
+  /** What is known of `previous` as signet published it (patch.ts: checked as it is read, and its signatures' window). */
+  readonly published?: PublishedOutput;
   readonly now: UnixSeconds;
   readonly keys: readonly ParallelActiveKey[];
   readonly publishedOnly?: readonly Uint8Array[];
@@ -109,7 +112,9 @@ export async function signZoneFile(job: SignFileJob): Promise<SignFileResult> {
     : null;
   if (inputSerial !== null && previous !== null) {
     const serial = job.serialFor(inputSerial);
-    const patched = await resignUnchangedToFile(previous, job.output, job.origin, { ...base, serial, refresh: job.refresh });
+    const patched = await resignUnchangedToFile(previous, job.output, job.origin, {
+      ...base, serial, refresh: job.refresh, ...(job.published ? { published: job.published } : {}),
+    });
     if (patched !== null) return { mode: 'patched', serial, stats: patched.stats, warnings: patched.warnings, zoneWarnings: [], digest: null, maxTtl: null, signedWhileReading: 0 };
   }
   const threshold = job.parallelThreshold ?? DEFAULT_PARALLEL_THRESHOLD;
