@@ -97,14 +97,24 @@ export class LineReader {
   }
 }
 
+/** The first comparison's size; each equal one makes the next four times larger. */
+const FIRST_PROBE = 4096;
+
 /**
  * Index of the first byte where a.buf[a.pos + i] and b.buf[b.pos + i]
- * differ within n bytes, or -1: halving memcmp, never a byte loop over the range.
+ * differ within n bytes, or -1: memcmp over growing ranges (so a difference
+ * close by costs little, as when re-made signatures lie a few RRsets apart),
+ * then halving the range that differs; never a byte loop over the range.
  */
 function firstDifference(a: LineReader, b: LineReader, n: number): number {
-  if (a.buf.compare(b.buf, b.pos, b.pos + n, a.pos, a.pos + n) === 0) return -1;
   let lo = 0;
-  let hi = n;
+  let hi = 0;
+  for (let probe = FIRST_PROBE; ; probe *= 4) {
+    hi = Math.min(n, lo + probe);
+    if (a.buf.compare(b.buf, b.pos + lo, b.pos + hi, a.pos + lo, a.pos + hi) !== 0) break;
+    if (hi === n) return -1;
+    lo = hi;
+  }
   while (hi - lo > 64) {
     const mid = (lo + hi) >>> 1;
     if (a.buf.compare(b.buf, b.pos + lo, b.pos + mid, a.pos + lo, a.pos + mid) === 0) lo = mid;
