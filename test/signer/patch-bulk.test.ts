@@ -87,4 +87,12 @@ describe('patch: bulk copy below the apex', () => {
     expect(bulk.stats.signaturesCreated).toBe(slow.stats.signaturesCreated);
     expect(readFileSync(join(dir, 'late-bulk.signed')).equals(readFileSync(join(dir, 'late-slow.signed')))).toBe(true);
   });
+
+  it('writes the same file with a pool of workers as in one thread', async () => {
+    const one = await signZoneFile(job(join(dir, 'one.signed'), first, NOW + 10 * DAY));
+    const two = await signZoneFile({ ...job(join(dir, 'two.signed'), first, NOW + 10 * DAY), workers: 2, parallelThreshold: 0 });
+    expect(two.mode).toBe('patched');
+    expect(two.stats.signaturesCreated).toBe(one.stats.signaturesCreated);
+    expect(readFileSync(join(dir, 'two.signed')).equals(readFileSync(join(dir, 'one.signed')))).toBe(true);
+  });
 });

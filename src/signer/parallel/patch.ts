@@ -34,14 +34,14 @@ import { assignKeyRoles } from '../sign-zone.ts';
 import type { DenialOptions, SignStats } from '../sign-zone.ts';
 import type { SigningKey } from '../signing-key.ts';
 import { checkValidityOptions, hashedJitterWire, signatureExpiration, signatureInception } from '../validity.ts';
-import { BATCH_BYTES, BatchWriter, UNIT_KSK, UNIT_SIGN } from './batch.ts';
+import { BATCH_BYTES, UNIT_KSK, UNIT_SIGN } from './batch.ts';
 import { newReaderState, readRecord } from './fast-load.ts';
 import type { FastRecord } from './fast-load.ts';
 import type { ParallelActiveKey } from './keys.ts';
-import { defaultWorkerCount, SigningPool } from './pool.ts';
-import type { BatchResult } from './pool.ts';
+import { defaultWorkerCount } from './pool.ts';
 import { createBatchProcessor } from './process-batch.ts';
-import type { BatchCounts, BatchProcessor } from './process-batch.ts';
+import type { BatchProcessor } from './process-batch.ts';
+import { PatchOutput } from './patch-output.ts';
 import { DEFAULT_PARALLEL_THRESHOLD, workerKeys } from './sign-parallel.ts';
 import type { ByteSink, StreamSignResult } from './stream-sign.ts';
 import { decimal, equalCaseless, equalRange, LineList, serialDiff, TimeReader, typeKey } from './patch-text.ts';
@@ -136,98 +136,20 @@ export async function resignUnchanged(previousPath: string, sink: ByteSink, orig
   const table = workerKeys(options.keys, roles.ksk, roles.zsk);
   const init = { mode: 'text' as const, keys: table?.material ?? [], ksk: table?.ksk ?? [], zsk: table?.zsk ?? [], signer: originCanon, inception };
   const local: BatchProcessor = table === null ? createBatchProcessor(init, { ksk: roles.ksk, zsk: roles.zsk }) : createBatchProcessor(init);
-  const workers = options.workers ?? defaultWorkerCount();
-  const threshold = options.parallelThreshold ?? DEFAULT_PARALLEL_THRESHOLD;
-  let pool: SigningPool | null = null;
-  let toSign = 0;
-
-  // Output in order: ready bytes, or batches being signed.
-  const queue: Array<Uint8Array | Promise<BatchResult>> = [];
-  const writer = new BatchWriter();
-  let created = 0;
+  const out = new PatchOutput({
+    sink, local, workerInit: table === null ? null : init,
+    workers: options.workers ?? defaultWorkerCount(), threshold: options.parallelThreshold ?? DEFAULT_PARALLEL_THRESHOLD,
+  });
+  const writer = out.writer;
   let reused = 0;
   let rrsets = 0;
   let rrsetsSigned = 0;
   let denial = 0;
   let earliest = Infinity;
   let latest = -Infinity;
-  const counts: BatchCounts = { created: 0, reused: 0 };
   const note = (t: number): void => {
     if (t < earliest) earliest = t;
     if (t > latest) latest = t;
-  };
-  const drain = async (keep: number): Promise<void> => {
-    while (queue.length > keep) {
-      const head = queue.shift()!;
-      if (head instanceof Uint8Array) {
-        sink(head);
-      } else {
-        const r = await head;
-        created += r.counts.created;
-        sink(r.output);
-      }
-    }
-  };
-  // Unchanged text waiting to go out: one range, extended while the copied lines are contiguous.
-  let runBuf: Uint8Array | null = null;
-  let runStart = 0;
-  let runEnd = 0;
-  const emitRun = (): void => {
-    if (runBuf === null) return;
-    const bytes = runBuf.subarray(runStart, runEnd);
-    runBuf = null;
-    if (writer.units > 0) writer.text(bytes, 0, bytes.length);
-    else if (queue.length > 0) queue.push(bytes);
-    else sink(bytes);
-  };
-  /** Unchanged text, in order after everything before it. */
-  const verbatim = (buf: Uint8Array, start: number, end: number): void => {
-    if (runBuf === buf && runEnd === start) {
-      runEnd = end;
-      return;
-    }
-    emitRun();
-    runBuf = buf;
-    runStart = start;
-    runEnd = end;
-  };
-  const flushBatch = async (): Promise<void> => {
-    if (writer.units === 0) return;
-    if (pool === null && table !== null && workers > 1 && toSign >= threshold) pool = new SigningPool(workers, init);
-    if (pool === null) {
-      flushLocal();
-      return;
-    }
-    queue.push(pool.run(writer.finish()));
-    await drain(pool.size * 3);
-  };
-  /** Signs the pending units in this thread (no pool): synchronous, so text can follow at once. */
-  const flushLocal = (): void => {
-    if (writer.units === 0) return;
-    const batch = writer.finish();
-    counts.created = 0;
-    const out = local(new Uint8Array(batch), counts);
-    created += counts.created;
-    if (queue.length > 0) queue.push(out);
-    else sink(out);
-  };
-  /**
-   * Before text that follows signed units: in this thread they are finished
-   * now so the text can go straight out; with workers the text joins the
-   * batch. True when the caller must await flushBatch (a full batch for the pool).
-   */
-  const beforeText = (): boolean => {
-    if (writer.units === 0) return false;
-    if (pool === null && !(table !== null && workers > 1 && toSign >= threshold)) {
-      emitRun();
-      flushLocal();
-      return false;
-    }
-    if (writer.bytes >= BATCH_BYTES) {
-      emitRun();
-      return true;
-    }
-    return false;
   };
 
   // The RRset being read: its lines, then its RRSIG lines.
@@ -321,14 +243,14 @@ export async function resignUnchanged(previousPath: string, sink: ByteSink, orig
     }
     if (keep || (sigs.length === 0 && !isSoa)) {
       // Copy the RRset and its RRSIGs as they are.
-      const mustFlush = beforeText();
+      const mustFlush = out.beforeText();
       for (let k = 0; k < group.length; k++) {
         const l = group.at(k);
-        verbatim(l.buf, l.start, l.end + 1);
+        out.verbatim(l.buf, l.start, l.end + 1);
       }
       for (let k = 0; k < sigs.length; k++) {
         const l = sigs.at(k);
-        verbatim(l.buf, l.start, l.end + 1);
+        out.verbatim(l.buf, l.start, l.end + 1);
       }
       group.clear();
       sigs.clear();
@@ -355,13 +277,13 @@ export async function resignUnchanged(previousPath: string, sink: ByteSink, orig
         new DataView(rdata.buffer).setUint32(rdata.length - 20, serial);
       }
       if (!unitStarted) {
-        emitRun();
+        out.emitRun();
         const canon = lower(rec.owner);
         const expiration = signatureExpiration(now, validity, jitter(canon, type));
         note(expiration);
         writer.begin(UNIT_SIGN | (keys === roles.ksk ? UNIT_KSK : 0), rec.owner.slice(), type, RRClass.IN, rec.ttl, expiration);
         unitStarted = true;
-        toSign += keys.length;
+        out.toSign += keys.length;
       }
       writer.rdata(rdata);
     }
@@ -382,7 +304,7 @@ export async function resignUnchanged(previousPath: string, sink: ByteSink, orig
   /** Sends buf[start, end) (whole lines below the apex) out as it is; counts its RRSIG lines. */
   const copy = (buf: Buffer, start: number, end: number): void => {
     for (let i = buf.indexOf(RRSIG_FIELD, start); i >= 0 && i < end; i = buf.indexOf(RRSIG_FIELD, i + RRSIG_FIELD.length)) copiedSignatures++;
-    if (end > start) sink(buf.subarray(start, end));
+    if (end > start) out.write(buf.subarray(start, end));
   };
 
   /** Copies the whole lines of buf from `start`; the partial last one waits for the next chunk. True at the end of the file. */
@@ -428,7 +350,7 @@ export async function resignUnchanged(previousPath: string, sink: ByteSink, orig
         if (!headerDone) {
           // Line 1: "; signed by signet, serial N" — the file must be signet's own.
           if (!equalRange(buf, start, Math.min(nl, start + HEADER.length), HEADER, 0, HEADER.length)) bail('not a file signet signed');
-          sink(Buffer.from(`; signed by signet, serial ${serial}\n`, 'latin1'));
+          out.write(Buffer.from(`; signed by signet, serial ${serial}\n`, 'latin1'));
           headerDone = true;
           continue;
         }
@@ -462,16 +384,14 @@ export async function resignUnchanged(previousPath: string, sink: ByteSink, orig
             const g = group.at(0);
             wasSoa = equalRange(g.buf, g.t3 + 1, g.t4, SOA_TEXT, 0, SOA_TEXT.length);
           }
-          if (finishGroup()) await flushBatch();
+          if (finishGroup()) await out.flushBatch();
           if (wasSoa) sawSoa = true;
           if (!sawSoa && !equalRange(buf, t3 + 1, t4, SOA_TEXT, 0, SOA_TEXT.length)) bail('the SOA is not the first record');
           if (bulk && !equalCaseless(buf, start, t1, apex, 0, apex.length)) {
             // Past the apex, with nothing to re-sign below it: the rest of the file goes out as it is.
             bulk = false;
             copying = true;
-            emitRun();
-            await flushBatch();
-            await drain(0);
+            await out.finish();
             p = start;
             break;
           }
@@ -487,18 +407,16 @@ export async function resignUnchanged(previousPath: string, sink: ByteSink, orig
       carry = buf.slice(p);
       options.progress?.('sign', rrsets, null);
     }
-    if (finishGroup()) await flushBatch();
+    if (finishGroup()) await out.flushBatch();
     for (const type of expected.keys()) if (!seenApexTypes.has(type)) bail(`the apex has no ${type} RRset`);
     if (fileHash !== null && fileHash.digest('hex') !== published!.sha256) bail('the previous output is not the file signet published');
-    emitRun();
-    await flushBatch();
-    await drain(0);
+    await out.finish();
   } catch (e) {
     if (e instanceof NotPatchable) return null;
     throw e;
   } finally {
     await handle.close();
-    if (pool !== null) await (pool as SigningPool).close();
+    await out.close();
   }
   if (copiedSignatures > 0) {
     // The copied lines keep their signatures, one per ZSK over each RRset; they expire no earlier than the file's window.
@@ -509,7 +427,7 @@ export async function resignUnchanged(previousPath: string, sink: ByteSink, orig
   }
   options.progress?.('done', rrsets, rrsets);
   const stats: SignStats = {
-    rrsets, rrsetsSigned, signatures: created + reused, signaturesCreated: created, signaturesReused: reused,
+    rrsets, rrsetsSigned, signatures: out.created + reused, signaturesCreated: out.created, signaturesReused: reused,
     denialRecords: denial, inception, earliestExpiration: earliest, latestExpiration: latest,
   };
   return { serial, warnings: [], stats };

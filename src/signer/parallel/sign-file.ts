@@ -114,6 +114,7 @@ export async function signZoneFile(job: SignFileJob): Promise<SignFileResult> {
     const serial = job.serialFor(inputSerial);
     const patched = await resignUnchangedToFile(previous, job.output, job.origin, {
       ...base, serial, refresh: job.refresh, ...(job.published ? { published: job.published } : {}),
+      ...(job.parallelThreshold !== undefined ? { parallelThreshold: job.parallelThreshold } : {}),
     });
     if (patched !== null) return { mode: 'patched', serial, stats: patched.stats, warnings: patched.warnings, zoneWarnings: [], digest: null, maxTtl: null, signedWhileReading: 0 };
   }
