@@ -12,7 +12,11 @@ import { ExitStatus, usageExitStatus } from './commands/exit-status.ts';
 
 export { ExitStatus };
 
-function buildProgram(io: CliIo): { program: Command; close(): void } {
+/**
+ * The program with the global options and the command groups that `argv`
+ * needs (every group when `argv` names none: see commands/index.ts).
+ */
+export async function buildProgram(io: CliIo, argv: readonly string[]): Promise<{ program: Command; close(): void }> {
   const program = new Command('signet')
     .description('DNSSEC zone signer and key-rollover manager')
     .option('--db <path>', 'state database (default $SIGNET_DB, else ./state.db)')
@@ -31,13 +35,13 @@ function buildProgram(io: CliIo): { program: Command; close(): void } {
     const opts = program.opts<GlobalOptions>();
     return (ctx ??= new CommandContext(io, resolveNow(opts.now), opts));
   };
-  registerCommands(program, context);
+  await registerCommands(program, context, argv);
   return { program, close: () => ctx?.close() };
 }
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit status. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
-  const { program, close } = buildProgram(io);
+  const { program, close } = await buildProgram(io, argv);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;
