@@ -21,6 +21,20 @@ export interface ReaderState {
   lastTtl: number | null;
 }
 
+/**
+ * Where the fast reader puts the records it reads (CompactZoneBuilder, or
+ * the streaming gate's owner-by-owner reader): `add` copies the RDATA;
+ * the plain-line path writes it straight into `rdataRoom` at `rdataStart`
+ * and then calls `addWritten`. `owner` is uncompressed wire as written,
+ * kept by reference for as long as the owner does not change.
+ */
+export interface RecordSink {
+  add(owner: Uint8Array, cls: number, type: number, ttl: number, rdata: Uint8Array, file: string, line: number, column: number): void;
+  rdataRoom(max: number): Uint8Array;
+  readonly rdataStart: number;
+  addWritten(owner: Uint8Array, cls: number, type: number, ttl: number, length: number, file: string, line: number, column: number): void;
+}
+
 /** RFC 6895 §3.1: meta-types and QTYPEs do not belong in a zone (as parser.ts checks). */
 export function isMetaType(type: number): boolean {
   return type === 0 || type === 41 || (type >= 128 && type <= 255);

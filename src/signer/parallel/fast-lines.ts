@@ -3,7 +3,7 @@
  * line with nothing for the lexer to interpret (no quotes, parentheses,
  * comments or escapes; printable ASCII fields between blanks, as signet's
  * own signed output is written by format.ts) read straight from its bytes
- * into the builder, with no token objects, strings or RDATA copies.
+ * into the builder (or another record sink), with no token objects, strings or RDATA copies.
  *
  * Anything else goes back to the caller to be read through the lexer
  * (fast-load.ts), as every line did before: directives, lines with special
@@ -13,9 +13,8 @@
 import type { FileHandle } from 'node:fs/promises';
 import { MAX_TTL, parseTtlText } from '../../zone/rdata/cursor.ts';
 import { classFromString } from '../../zone/types.ts';
-import type { CompactZoneBuilder } from './compact-builder.ts';
 import { GIVE_UP, isMetaType, typeOf } from './fast-common.ts';
-import type { ReaderState } from './fast-common.ts';
+import type { ReaderState, RecordSink } from './fast-common.ts';
 import { digitsAt, nameAt, rdataAt, rdataBound, TokenCache } from './fast-rdata.ts';
 
 /**
@@ -77,7 +76,7 @@ for (const c of [SPACE, TAB, 0x0d]) CHAR_KIND[c] = BLANK;
 /** Tokens a plain line may have (more: the token path). */
 const MAX_TOKENS = 256;
 
-/** Reads plain lines into a builder; keeps its token offsets and mnemonic tables across lines. */
+/** Reads plain lines into a record sink; keeps its token offsets and mnemonic tables across lines. */
 export class PlainLines {
   private readonly ts = new Int32Array(MAX_TOKENS);
   private readonly te = new Int32Array(MAX_TOKENS);
@@ -91,12 +90,12 @@ export class PlainLines {
   private lastOrigin: Uint8Array | null = null;
 
   /**
-   * Line buf[s..e) as a record into `builder` (LINE_RECORD), nothing
+   * Line buf[s..e) as a record into `sink` (LINE_RECORD), nothing
    * (LINE_BLANK: blank line), or LINE_TOKENS when the lexer must read it.
    * Only for lines outside parentheses. Throws GIVE_UP where the token path
    * would give up; changes `st` only for a record it adds.
    */
-  read(st: ReaderState, buf: Buffer, s: number, e: number, lineNo: number, builder: CompactZoneBuilder): number {
+  read(st: ReaderState, buf: Buffer, s: number, e: number, lineNo: number, sink: RecordSink): number {
     const ts = this.ts;
     const te = this.te;
     let n = 0;
@@ -175,8 +174,8 @@ export class PlainLines {
     const type = this.types.get(buf, ts[k]!, te[k]!);
     if (type < 0 || isMetaType(type)) throw GIVE_UP;
     if (cls >= 0 && cls !== st.zoneClass) throw GIVE_UP;
-    const dst = builder.rdataRoom(rdataBound(e - s, n));
-    const at = builder.rdataStart;
+    const dst = sink.rdataRoom(rdataBound(e - s, n));
+    const at = sink.rdataStart;
     const end = rdataAt(type, buf, ts, te, k + 1, n, st.originWire, this.types, dst, at);
     if (end < 0) return LINE_TOKENS;
     if (ttl < 0) {
@@ -201,7 +200,7 @@ export class PlainLines {
       this.lastOwner = owner;
       this.lastOrigin = st.originWire;
     }
-    builder.addWritten(owner, st.zoneClass, type, ttl, end - at, st.file, lineNo, ts[0]! - s + 1);
+    sink.addWritten(owner, st.zoneClass, type, ttl, end - at, st.file, lineNo, ts[0]! - s + 1);
     return LINE_RECORD;
   }
 }

@@ -33,7 +33,7 @@ import { classFromString, RRClass, RRType } from '../../zone/types.ts';
 import { CompactZoneBuilder } from './compact-builder.ts';
 import { GIVE_UP, isMetaType, typeOf } from './fast-common.ts';
 import { nameAt } from './fast-rdata.ts';
-import type { ReaderState } from './fast-common.ts';
+import type { ReaderState, RecordSink } from './fast-common.ts';
 import { forEachLine, LINE_BLANK, LINE_RECORD, PlainLines } from './fast-lines.ts';
 import { OWNER_HASH_LENGTH } from './compact-zone.ts';
 import type { CompactZone } from './compact-zone.ts';
@@ -338,10 +338,10 @@ export function readRecord(st: ReaderState, e: Entry, out: FastRecord): void {
 
 const fastRecord: FastRecord = { owner: new Uint8Array(0), type: 0, ttl: 0, rdata: new Uint8Array(0) };
 
-/** One entry → one record into the builder. */
-function record(st: ReaderState, e: Entry, builder: CompactZoneBuilder): void {
+/** One entry → one record into the sink. */
+function record(st: ReaderState, e: Entry, sink: RecordSink): void {
   readRecord(st, e, fastRecord);
-  builder.add(fastRecord.owner, st.zoneClass, fastRecord.type, fastRecord.ttl, fastRecord.rdata, e.file, e.line, e.tokens[0]!.column);
+  sink.add(fastRecord.owner, st.zoneClass, fastRecord.type, fastRecord.ttl, fastRecord.rdata, e.file, e.line, e.tokens[0]!.column);
 }
 
 function rdataOf(st: ReaderState, type: number, tokens: readonly Token[], at: number, e: Entry): Uint8Array {
@@ -440,13 +440,14 @@ function isDirective(entry: Entry): boolean {
 /** How often (in records) onRecords is called. */
 const REPORT_EVERY = 16384;
 
-async function fastLoad(path: string, origin: Name, options: CompactLoadOptions): Promise<CompactZone> {
-  const zoneClass = options.class ?? RRClass.IN;
-  const defaultTtl = options.defaultTtl ?? null;
-  if (defaultTtl !== null && (!Number.isInteger(defaultTtl) || defaultTtl < 0 || defaultTtl > MAX_TTL)) throw GIVE_UP;
-  const builder = new CompactZoneBuilder(origin, zoneClass, path);
-  const hashing = options.hashOwners ? new OwnerHashing(builder, options.hashOwners) : null;
-  const st: ReaderState = { file: path, zoneClass, origin, originWire: origin.wire, lastOwner: null, defaultTtl, lastTtl: null };
+/**
+ * The fast reader's loop: every record of the file at `path` into `sink`,
+ * plain lines straight from the bytes (fast-lines.ts), the rest through
+ * the lexer. `onRecord` is called after each record with the number of
+ * octets read so far. Throws GIVE_UP (or the codecs' errors) where the
+ * general reader must take over.
+ */
+export async function readFastRecords(path: string, st: ReaderState, sink: RecordSink, onRecord: (octets: number) => void): Promise<void> {
   const lexer = new Lexer(path);
   let handle;
   try {
@@ -455,14 +456,11 @@ async function fastLoad(path: string, origin: Name, options: CompactLoadOptions)
     throw GIVE_UP;
   }
   try {
-    let nextReport = REPORT_EVERY;
-    const runs = options.ownerRuns;
-    let runOwner = -1;
-    let runStart = 0;
     const plain = new PlainLines();
+    let octets = 0;
     await forEachLine(handle, 1 << 20, (buf, start, end, lineNo) => {
-      // Plain lines straight from the bytes (fast-lines.ts); the rest through the lexer.
-      const read = lexer.open ? -1 : plain.read(st, buf, start, end, lineNo, builder);
+      octets += end - start + 1;
+      const read = lexer.open ? -1 : plain.read(st, buf, start, end, lineNo, sink);
       if (read === LINE_BLANK) return false;
       if (read !== LINE_RECORD) {
         const entry = lexer.pushLine(buf.toString('latin1', start, end), lineNo);
@@ -471,26 +469,42 @@ async function fastLoad(path: string, origin: Name, options: CompactLoadOptions)
           directive(st, entry);
           return false;
         }
-        record(st, entry, builder);
+        record(st, entry, sink);
       }
-      if (runs !== undefined && builder.lastOwnerId !== runOwner) {
-        const at = builder.records - 1;
-        if (runOwner >= 0) runs.run(builder, runOwner, runStart, at);
-        runOwner = builder.lastOwnerId;
-        runStart = at;
-      }
-      if (builder.records >= nextReport) {
-        options.onRecords?.(builder.records);
-        nextReport += REPORT_EVERY;
-        hashing?.poll(false);
-      }
+      onRecord(octets);
       return false;
     });
     lexer.finish();
-    if (runs !== undefined && runOwner >= 0) runs.run(builder, runOwner, runStart, builder.records);
   } finally {
     await handle.close();
   }
+}
+
+async function fastLoad(path: string, origin: Name, options: CompactLoadOptions): Promise<CompactZone> {
+  const zoneClass = options.class ?? RRClass.IN;
+  const defaultTtl = options.defaultTtl ?? null;
+  if (defaultTtl !== null && (!Number.isInteger(defaultTtl) || defaultTtl < 0 || defaultTtl > MAX_TTL)) throw GIVE_UP;
+  const builder = new CompactZoneBuilder(origin, zoneClass, path);
+  const hashing = options.hashOwners ? new OwnerHashing(builder, options.hashOwners) : null;
+  const st: ReaderState = { file: path, zoneClass, origin, originWire: origin.wire, lastOwner: null, defaultTtl, lastTtl: null };
+  let nextReport = REPORT_EVERY;
+  const runs = options.ownerRuns;
+  let runOwner = -1;
+  let runStart = 0;
+  await readFastRecords(path, st, builder, () => {
+    if (runs !== undefined && builder.lastOwnerId !== runOwner) {
+      const at = builder.records - 1;
+      if (runOwner >= 0) runs.run(builder, runOwner, runStart, at);
+      runOwner = builder.lastOwnerId;
+      runStart = at;
+    }
+    if (builder.records >= nextReport) {
+      options.onRecords?.(builder.records);
+      nextReport += REPORT_EVERY;
+      hashing?.poll(false);
+    }
+  });
+  if (runs !== undefined && runOwner >= 0) runs.run(builder, runOwner, runStart, builder.records);
   options.onRecords?.(builder.records);
   return finishWithHashes(builder, hashing, options);
 }
