@@ -1,5 +1,5 @@
 /**
- * The NSEC3 chain for the compact gate (compact-gate.ts, fed by
+ * The NSEC3 chain for the lean gate (gate-pass.ts, fed by
  * compact-gate-denial.ts), with the rules, codes and messages of
  * denial-nsec3.ts (RFC 5155 §3, §7.1, §7.3; RFC 9276):
  * - every NSEC3 has the NSEC3PARAM's parameters, an owner that is
@@ -10,26 +10,32 @@
  *   non-terminals above only those; its bitmap lists the types at the name;
  * - every NSEC3 is the hash of such a name (not of glue, not of nothing);
  * - the chain, sorted by hash, is closed.
+ *
+ * It keeps no owner names, only hashes and owner ordinals (a few tens of
+ * octets per name), so that the streaming gate's memory does not grow with
+ * the zone's text; the names its findings quote are asked for at the end
+ * (OwnerNames), and only for the findings there are.
  */
-import { equalBytes, fromBase32Hex, toBase32Hex, toHex } from '../core/bytes.ts';
+import { equalBytes, toBase32Hex, toHex } from '../core/bytes.ts';
 import { NSEC3_FLAG_OPT_OUT } from '../signer/nsec3.ts';
 import { createNsec3Hasher, NSEC3_HASH_LENGTH } from '../signer/nsec3-hash.ts';
 import type { Nsec3Hasher } from '../signer/nsec3-hash.ts';
 import { Bytes, IntList } from '../signer/parallel/arena.ts';
-import type { CompactZone } from '../signer/parallel/compact-zone.ts';
-import { isSubdomainWire, rrsetRdatas } from '../signer/parallel/compact-zone.ts';
+import { isSubdomainWire } from '../signer/parallel/compact-zone.ts';
+import { base32HexAt } from '../signer/parallel/fast-rdata.ts';
 import { decodeNsec3, decodeTypeBitmap, encodeTypeBitmap } from '../zone/dnssec-rdata.ts';
 import type { Nsec3Data, Nsec3ParamData } from '../zone/dnssec-rdata.ts';
 import { Name } from '../zone/name.ts';
 import { RRType, typeToString } from '../zone/types.ts';
-import type { DenialPass, GateOwner } from './compact-gate-denial.ts';
+import type { DenialPass, GateOwner, OwnerNames } from './compact-gate-denial.ts';
 import { describeDiff } from './denial-nsec.ts';
-import type { FindingCollector } from './finding.ts';
+import { FindingCollector } from './finding.ts';
 import { diffTypes, expectedBitmap } from './structure.ts';
-
 
 const H = NSEC3_HASH_LENGTH;
 const EMPTY = new Uint8Array(0);
+/** The longest wire name (RFC 1035 §2.3.4). */
+const MAX_WIRE = 255;
 
 /** Compares hash `i` of `a` with hash `j` of `b` (flat arrays of 20-octet hashes). */
 function compareHash(a: Uint8Array, i: number, b: Uint8Array, j: number): number {
@@ -42,11 +48,39 @@ function compareHash(a: Uint8Array, i: number, b: Uint8Array, j: number): number
   return 0;
 }
 
-/** Indices 0..n−1 of the hashes in `a`, sorted by hash. */
+/**
+ * Indices 0..n−1 of the hashes in `a`, sorted by hash. The leading octets
+ * of each hash go into one double beside its index, for a native numeric
+ * sort (a comparator called some 40 million times for a zone of a million
+ * names is most of the cost); runs that share them are finished with a
+ * full comparison.
+ */
 function sortByHash(a: Uint8Array, n: number): Int32Array {
   const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  return order.sort((x, y) => compareHash(a, x, a, y));
+  let bits = 1;
+  while (2 ** bits < n) bits++;
+  if (bits > 26) {
+    for (let i = 0; i < n; i++) order[i] = i;
+    return order.sort((x, y) => compareHash(a, x, a, y));
+  }
+  // 53 bits of a double: the index below, as many leading bits of the hash as fit (27 to 32) above.
+  const prefixBits = Math.min(32, 53 - bits);
+  const scale = 2 ** bits;
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const p = i * H;
+    const prefix = (((a[p]! << 24) | (a[p + 1]! << 16) | (a[p + 2]! << 8) | a[p + 3]!) >>> 0) >>> (32 - prefixBits);
+    keys[i] = prefix * scale + i;
+  }
+  keys.sort();
+  for (let i = 0; i < n; i++) order[i] = keys[i]! % scale;
+  let runStart = 0;
+  for (let i = 1; i <= n; i++) {
+    if (i < n && Math.floor(keys[i]! / scale) === Math.floor(keys[i - 1]! / scale)) continue;
+    if (i - runStart > 1) order.subarray(runStart, i).sort((x, y) => compareHash(a, x, a, y));
+    runStart = i;
+  }
+  return order;
 }
 
 /** Position in `order` (sorted indices into `a`) of hash `j` of `b`, or −1. */
@@ -67,6 +101,70 @@ function hashText(a: Uint8Array, i: number): string {
   return toBase32Hex(a.subarray(i * H, i * H + H));
 }
 
+/**
+ * Distinct byte strings, each given a small id: the type bitmaps of a zone,
+ * of which there are a handful, so that each name and record keeps an id
+ * instead of its bitmap (and comparing two is comparing ids).
+ */
+class ByteStrings {
+  private readonly bytes = new Bytes(1024);
+  private readonly starts = new IntList(64);
+  private readonly hashes = new IntList(64);
+  private table = new Int32Array(64).fill(-1);
+
+  constructor() {
+    this.starts.push(0);
+  }
+
+  get(id: number): Uint8Array {
+    return this.bytes.a.subarray(this.starts.a[id]!, this.starts.a[id + 1]!);
+  }
+
+  intern(b: Uint8Array): number {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
+    h &= 0x7fffffff;
+    const mask = this.table.length - 1;
+    let slot = h & mask;
+    for (let id = this.table[slot]!; id >= 0; id = this.table[slot]!) {
+      if (this.hashes.a[id] === h && equalBytes(this.get(id), b)) return id;
+      slot = (slot + 1) & mask;
+    }
+    const id = this.hashes.n;
+    this.bytes.put(b);
+    this.starts.push(this.bytes.n);
+    this.hashes.push(h);
+    this.table[slot] = id;
+    if (this.hashes.n * 2 > this.table.length) this.grow();
+    return id;
+  }
+
+  private grow(): void {
+    this.table = new Int32Array(this.table.length * 2).fill(-1);
+    const mask = this.table.length - 1;
+    for (let id = 0; id < this.hashes.n; id++) {
+      let slot = this.hashes.a[id]! & mask;
+      while (this.table[slot]! >= 0) slot = (slot + 1) & mask;
+      this.table[slot] = id;
+    }
+  }
+}
+
+/** Answers every name with a stand-in and notes which owners were asked for (Nsec3Pass.namesNeeded). */
+class NameProbe implements OwnerNames {
+  readonly asked = new IntList(64);
+  private readonly standIn: Name;
+
+  constructor(standIn: Name) {
+    this.standIn = standIn;
+  }
+
+  name(ordinal: number): Name {
+    this.asked.push(ordinal);
+    return this.standIn;
+  }
+}
+
 /** The Type Bit Maps field of NSEC3 RDATA (RFC 5155 §3.2): after the salt and the next hashed owner. */
 function nsec3Bitmap(rdata: Uint8Array): Uint8Array {
   const afterSalt = 5 + rdata[4]!;
@@ -76,64 +174,74 @@ function nsec3Bitmap(rdata: Uint8Array): Uint8Array {
 /**
  * The names the chain must cover (members, and the empty non-terminals
  * between them and the apex) are hashed as they go by into flat arrays
- * (20-octet hash, owner index, labels to strip for an empty non-terminal,
- * expected bitmap); the NSEC3 records likewise. At the end both are sorted
- * by hash and merged, as denial-nsec3.ts does with objects.
+ * (20-octet hash, owner ordinal, labels to strip for an empty
+ * non-terminal, expected bitmap); the NSEC3 records likewise. At the end
+ * both are sorted by hash and merged, as denial-nsec3.ts does with objects.
  */
 export class Nsec3Pass implements DenialPass {
-  private readonly z: CompactZone;
+  private readonly origin: Name;
+  /** The origin's labels lowercased, for the owners of NSEC3 records (built from their hashes). */
+  private readonly originLabels: readonly Uint8Array[];
   private readonly params: Nsec3ParamData;
-  private readonly findings: FindingCollector;
+  /** Where findings go; namesNeeded swaps in one that keeps none for its dry run. */
+  private findings: FindingCollector;
   private readonly hasher: Nsec3Hasher;
   private readonly originLength: number;
-  // Names the chain covers: hash, owner, labels stripped from it (0: the owner itself, else an empty
-  // non-terminal above it), optional under Opt-Out, expected bitmap (bits[bitsAt[c] .. bitsAt[c+1])).
+  // Names the chain covers: hash, owner ordinal, labels stripped from it (0: the owner itself, else an
+  // empty non-terminal above it), optional under Opt-Out, expected bitmap (an id of `bitmaps`).
   private readonly covHash = new Bytes();
   private readonly covOwner = new IntList();
   private readonly covStrip = new IntList();
   private readonly covOptional = new IntList();
-  private readonly bits = new Bytes();
-  private readonly bitsAt = new IntList();
+  private readonly covBitmap = new IntList();
   /** Hashes of the empty non-terminals above a name that is not an insecure delegation. */
   private readonly requiredEnts = new Bytes(1024);
-  /** Glue and occluded owners (index, 0 glue / 1 occluded), hashed only if some NSEC3 matches no name. */
+  /** Glue and occluded owners (ordinal, 0 glue / 1 occluded), hashed only if some NSEC3 matches no name. */
   private readonly outside = new IntList();
-  // The NSEC3 records read: hash, Next Hashed Owner Name, owner, RRset, flags.
+  // The NSEC3 records read: hash, Next Hashed Owner Name, flags, bitmap (an id of `bitmaps`).
   private readonly recHash = new Bytes();
   private readonly recNext = new Bytes();
-  private readonly recOwner = new IntList();
-  private readonly recRRset = new IntList();
   private readonly recFlags = new IntList();
+  private readonly recBitmap = new IntList();
   private recSorted = true;
-  private readonly bitmaps = new Map<string, Uint8Array>();
-  private prevMember = -1;
-  private prevRequired = -1;
+  private readonly bitmaps = new ByteStrings();
+  private readonly emptyBitmap: number;
+  private readonly hashScratch = new Uint8Array(H);
+  /** Expected bitmaps by type list: a zone has a handful of them. */
+  private readonly expected = new Map<string, number>();
+  // The wire names of the previous member and of the previous member that requires its empty non-terminals.
+  private readonly prevMember = new Uint8Array(MAX_WIRE);
+  private prevMemberLength = -1;
+  private readonly prevRequired = new Uint8Array(MAX_WIRE);
+  private prevRequiredLength = -1;
+  private sorted: { cov: Int32Array; rec: Int32Array } | null = null;
 
-  constructor(z: CompactZone, params: Nsec3ParamData, findings: FindingCollector) {
-    this.z = z;
+  constructor(origin: Name, params: Nsec3ParamData, findings: FindingCollector) {
+    this.origin = origin;
+    this.originLabels = origin.toLowerCase().labels;
     this.params = params;
     this.findings = findings;
     this.hasher = createNsec3Hasher(params.iterations, params.salt);
-    this.originLength = z.origin.canonical.length;
-    this.bitsAt.push(0);
+    this.originLength = origin.canonical.length;
+    this.emptyBitmap = this.bitmaps.intern(EMPTY);
   }
 
   owner(o: GateOwner): void {
-    if (o.nsec3 >= 0) this.readRecord(o);
+    if (o.nsec3 !== null) this.readRecord(o, o.nsec3);
     if (o.member) this.cover(o);
     else if (o.kind === 'glue' || o.kind === 'occluded') {
-      this.outside.push(o.index);
+      this.outside.push(o.ordinal);
       this.outside.push(o.kind === 'glue' ? 0 : 1);
     }
   }
 
-  private readRecord(o: GateOwner): void {
+  private readRecord(o: GateOwner, rdata: Uint8Array): void {
     const owner = o.name;
-    const origin = this.z.origin;
+    const origin = this.origin;
     const p = this.params;
     let data: Nsec3Data;
     try {
-      data = decodeNsec3(rrsetRdatas(this.z, o.nsec3)[0]!);
+      data = decodeNsec3(rdata);
     } catch {
       this.findings.add('INVALID_NSEC3_HASH', 'critical', owner, RRType.NSEC3, `the NSEC3 at ${owner.toString()} is malformed: re-sign the zone`);
       return;
@@ -146,10 +254,10 @@ export class Nsec3Pass implements DenialPass {
     }
     // RFC 5155 §3: the owner is one label, base32hex of the hash, directly below the apex.
     const label = owner.labels[0];
-    const hash = owner.labelCount === origin.labelCount + 1 && owner.isSubdomainOf(origin) && label !== undefined && label.length * 5 === H * 8
-      ? fromBase32Hex(Buffer.from(label.buffer, label.byteOffset, label.byteLength).toString('latin1'))
-      : null;
-    if (hash === null || hash.length !== H) {
+    const hash = this.hashScratch;
+    const decoded = owner.labelCount === origin.labelCount + 1 && owner.isSubdomainOf(origin) && label !== undefined && label.length * 5 === H * 8
+      && base32HexAt(label, 0, label.length, hash, 0) === H;
+    if (!decoded) {
       this.findings.add('INVALID_NSEC3_OWNER_NAME', 'critical', owner, RRType.NSEC3,
         `the NSEC3 owner ${owner.toString()} is not the base32hex form of a hash directly below the apex: re-sign the zone`);
       return;
@@ -159,33 +267,32 @@ export class Nsec3Pass implements DenialPass {
         `the NSEC3 at ${owner.toString()} has a Next Hashed Owner Name of ${data.nextHashed.length} octets, not ${H}: re-sign the zone`);
       return;
     }
-    const n = this.recOwner.n;
+    const n = this.recFlags.n;
     this.recHash.put(hash);
     if (n > 0 && compareHash(this.recHash.a, n - 1, this.recHash.a, n) >= 0) this.recSorted = false;
     this.recNext.put(data.nextHashed);
-    this.recOwner.push(o.index);
-    this.recRRset.push(o.nsec3);
     this.recFlags.push(data.flags);
+    this.recBitmap.push(this.bitmaps.intern(nsec3Bitmap(rdata)));
   }
 
-  /** encodeTypeBitmap, remembered per type list: a zone has a handful of them. */
-  private bitmapOf(types: readonly number[]): Uint8Array {
-    const key = types.join(' ');
-    let b = this.bitmaps.get(key);
-    if (b === undefined) {
-      b = encodeTypeBitmap(types);
-      if (this.bitmaps.size < 4096) this.bitmaps.set(key, b);
+  /** The id of the bitmap the owner's NSEC3 must have (expectedBitmap, encoded; remembered per kind and type list). */
+  private expectedBitmap(o: GateOwner): number {
+    // What expectedBitmap depends on besides the types: a delegation, secure or not.
+    const key = `${o.kind === 'delegation' ? (o.hasDs ? 'D' : 'd') : '-'}${o.types.join(' ')}`;
+    let id = this.expected.get(key);
+    if (id === undefined) {
+      id = this.bitmaps.intern(encodeTypeBitmap(expectedBitmap(o, 'nsec3')));
+      if (this.expected.size < 4096) this.expected.set(key, id);
     }
-    return b;
+    return id;
   }
 
-  private pushCovered(hash: Uint8Array, owner: number, strip: number, optional: boolean, bitmap: Uint8Array): void {
+  private pushCovered(hash: Uint8Array, owner: number, strip: number, optional: boolean, bitmap: number): void {
     this.covHash.put(hash);
     this.covOwner.push(owner);
     this.covStrip.push(strip);
     this.covOptional.push(optional ? 1 : 0);
-    this.bits.put(bitmap);
-    this.bitsAt.push(this.bits.n);
+    this.covBitmap.push(bitmap);
   }
 
   /**
@@ -196,65 +303,78 @@ export class Nsec3Pass implements DenialPass {
    * other than an insecure delegation are required even under Opt-Out.
    */
   private cover(o: GateOwner): void {
-    const z = this.z;
-    const os = z.ownerStart[o.index]!;
-    const oe = z.ownerStart[o.index + 1]!;
+    const wire = o.wire;
     const optional = o.kind === 'delegation' && !o.hasDs;
-    this.pushCovered(this.hasher.hashWire(z.canon.subarray(os, oe)), o.index, 0, optional, this.bitmapOf(expectedBitmap(o, 'nsec3')));
-    this.forEachNewAncestor(os, oe, this.prevMember, (p, strip) => {
-      this.pushCovered(this.hasher.hashWire(z.canon.subarray(p, oe)), o.index, strip, true, EMPTY);
+    this.pushCovered(this.hasher.hashWire(wire), o.ordinal, 0, optional, this.expectedBitmap(o));
+    this.forEachNewAncestor(wire, this.prevMember, this.prevMemberLength, (p, strip) => {
+      this.pushCovered(this.hasher.hashWire(wire.subarray(p)), o.ordinal, strip, true, this.emptyBitmap);
     });
     if (!optional) {
-      this.forEachNewAncestor(os, oe, this.prevRequired, (p) => {
-        this.requiredEnts.put(this.hasher.hashWire(z.canon.subarray(p, oe)));
+      this.forEachNewAncestor(wire, this.prevRequired, this.prevRequiredLength, (p) => {
+        this.requiredEnts.put(this.hasher.hashWire(wire.subarray(p)));
       });
-      this.prevRequired = o.index;
+      this.prevRequired.set(wire);
+      this.prevRequiredLength = wire.length;
     }
-    this.prevMember = o.index;
+    this.prevMember.set(wire);
+    this.prevMemberLength = wire.length;
   }
 
-  /** Ancestors of canon[os..oe) strictly between it and the apex that the owner `prev` (−1: none) is not at or below. */
-  private forEachNewAncestor(os: number, oe: number, prev: number, fn: (start: number, strip: number) => void): void {
-    const canon = this.z.canon;
-    const ps = prev < 0 ? 0 : this.z.ownerStart[prev]!;
-    const pe = prev < 0 ? 0 : this.z.ownerStart[prev + 1]!;
-    let p = os + canon[os]! + 1;
+  /** Ancestors of `wire` strictly between it and the apex that the name prev[0..prevLength) (−1: none) is not at or below. */
+  private forEachNewAncestor(wire: Uint8Array, prev: Uint8Array, prevLength: number, fn: (start: number, strip: number) => void): void {
+    const oe = wire.length;
+    let p = wire[0]! + 1;
     let strip = 1;
     while (oe - p > this.originLength) {
-      if (prev >= 0 && isSubdomainWire(canon, ps, pe, canon, p, oe)) break;
+      if (prevLength >= 0 && isSubdomainWire(prev, 0, prevLength, wire, p, oe)) break;
       fn(p, strip);
-      p += canon[p]! + 1;
+      p += wire[p]! + 1;
       strip++;
     }
   }
 
-  private coveredName(c: number): Name {
-    const name = Name.fromWire(this.z.canon, this.z.ownerStart[this.covOwner.a[c]!]!).name;
+  private coveredName(c: number, names: OwnerNames): Name {
+    const name = names.name(this.covOwner.a[c]!);
     const strip = this.covStrip.a[c]!;
     return strip === 0 ? name : name.parent(strip);
   }
 
+  /** An NSEC3 record's owner, from its hash: base32hex of it, directly below the apex (readRecord checked it is). */
   private recordName(r: number): Name {
-    return Name.fromWire(this.z.canon, this.z.ownerStart[this.recOwner.a[r]!]!).name;
+    return Name.fromLabels([Buffer.from(hashText(this.recHash.a, r), 'latin1'), ...this.originLabels]);
   }
 
-  finish(): void {
+  /**
+   * The owners whose names finish() will quote (or hash), ascending: those
+   * of the findings it has to make, found by a dry run that keeps none.
+   * The streaming gate reads them from the file again before finish().
+   */
+  namesNeeded(): Int32Array {
+    const probe = new NameProbe(this.origin);
+    const findings = this.findings;
+    this.findings = new FindingCollector(0);
+    try {
+      this.finish(probe);
+    } finally {
+      this.findings = findings;
+    }
+    const asked = probe.asked.trimmed().sort();
+    let n = 0;
+    for (let i = 0; i < asked.length; i++) if (n === 0 || asked[i] !== asked[n - 1]) asked[n++] = asked[i]!;
+    return asked.subarray(0, n);
+  }
+
+  finish(names: OwnerNames): void {
     const nCov = this.covOwner.n;
-    const nRec = this.recOwner.n;
+    const nRec = this.recFlags.n;
     const covHash = this.covHash.a;
     const recHash = this.recHash.a;
     const recNext = this.recNext.a;
-    const cov = sortByHash(covHash, nCov);
-    const rec = this.recSorted ? identity(nRec) : sortByHash(recHash, nRec);
-    // Empty non-terminals above a name that Opt-Out cannot leave out are required.
-    const required = sortByHash(this.requiredEnts.a, this.requiredEnts.n / H);
-    for (let c = 0; c < nCov; c++) {
-      if (this.covStrip.a[c] !== 0 && findHash(this.requiredEnts.a, required, covHash, c) >= 0) this.covOptional.a[c] = 0;
-    }
+    const { cov, rec } = this.sortedOnce();
     let optOut = 0;
     for (let r = 0; r < nRec; r++) if ((this.recFlags.a[r]! & NSEC3_FLAG_OPT_OUT) !== 0) optOut++;
     if (optOut > 0 && optOut < nRec) {
-      this.findings.add('NSEC3_OPT_OUT_INCONSISTENT', 'warning', this.z.origin, RRType.NSEC3,
+      this.findings.add('NSEC3_OPT_OUT_INCONSISTENT', 'warning', this.origin, RRType.NSEC3,
         `${optOut} of ${nRec} NSEC3 records have the Opt-Out flag: sign with Opt-Out on or off for the whole chain`);
     }
 
@@ -266,14 +386,14 @@ export class Nsec3Pass implements DenialPass {
       const c = cov[i]!;
       while (r < nRec && compareHash(recHash, rec[r]!, covHash, c) < 0) unmatched.push(rec[r++]!);
       if (r < nRec && compareHash(recHash, rec[r]!, covHash, c) === 0) {
-        this.checkBitmap(c, rec[r]!);
+        this.checkBitmap(c, rec[r]!, names);
         r++;
         continue;
       }
-      if (this.missingName(c, rec, r, optOut > 0)) missing.push(c);
+      if (this.missingName(c, rec, r, optOut > 0, names)) missing.push(c);
     }
     while (r < nRec) unmatched.push(rec[r++]!);
-    if (unmatched.length > 0) this.reportUnmatched(unmatched);
+    if (unmatched.length > 0) this.reportUnmatched(unmatched, names);
 
     // Closed and ordered (RFC 5155 §3.1.7): each Next Hashed Owner Name is the next record present, or
     // the hash of a name whose NSEC3 is missing before it (reported above).
@@ -298,14 +418,33 @@ export class Nsec3Pass implements DenialPass {
     }
   }
 
+  /**
+   * Names and records sorted by hash, once (finish may run twice: see
+   * namesNeeded). Empty non-terminals above a name that Opt-Out cannot
+   * leave out are marked required on the way.
+   */
+  private sortedOnce(): { cov: Int32Array; rec: Int32Array } {
+    if (this.sorted !== null) return this.sorted;
+    const nCov = this.covOwner.n;
+    const covHash = this.covHash.a;
+    const cov = sortByHash(covHash, nCov);
+    const rec = this.recSorted ? identity(this.recFlags.n) : sortByHash(this.recHash.a, this.recFlags.n);
+    const required = sortByHash(this.requiredEnts.a, this.requiredEnts.n / H);
+    for (let c = 0; c < nCov; c++) {
+      if (this.covStrip.a[c] !== 0 && findHash(this.requiredEnts.a, required, covHash, c) >= 0) this.covOptional.a[c] = 0;
+    }
+    this.sorted = { cov, rec };
+    return this.sorted;
+  }
+
   /** RFC 5155 §3.2.1: the bitmap lists the types at the original name. Compared as encoded; decoded only to explain. */
-  private checkBitmap(c: number, r: number): void {
-    const expected = this.bits.a.subarray(this.bitsAt.a[c]!, this.bitsAt.a[c + 1]!);
-    const actual = nsec3Bitmap(rrsetRdatas(this.z, this.recRRset.a[r]!)[0]!);
-    if (equalBytes(expected, actual)) return;
-    const { missing, extra } = diffTypes(decodeTypeBitmap(expected), decodeTypeBitmap(actual));
+  private checkBitmap(c: number, r: number, names: OwnerNames): void {
+    const expectedId = this.covBitmap.a[c]!;
+    const actualId = this.recBitmap.a[r]!;
+    if (expectedId === actualId) return;
+    const { missing, extra } = diffTypes(decodeTypeBitmap(this.bitmaps.get(expectedId)), decodeTypeBitmap(this.bitmaps.get(actualId)));
     if (missing.length === 0 && extra.length === 0) return;
-    const name = this.coveredName(c);
+    const name = this.coveredName(c, names);
     const owner = this.recordName(r);
     this.findings.add('NSEC3_BAD_BITMAP', 'critical', owner, RRType.NSEC3,
       `the NSEC3 for ${name.toString()} (at ${owner.toString()}) ${describeDiff(missing, extra)}, so resolvers can be told that existing data does not exist: re-sign the zone`,
@@ -313,21 +452,22 @@ export class Nsec3Pass implements DenialPass {
   }
 
   /** A covered name without an NSEC3 at its hash (`r`: where it would sort). True when that is a fault (reported). */
-  private missingName(c: number, rec: Int32Array, r: number, zoneUsesOptOut: boolean): boolean {
+  private missingName(c: number, rec: Int32Array, r: number, zoneUsesOptOut: boolean, names: OwnerNames): boolean {
     const nRec = rec.length;
-    const at = hashText(this.covHash.a, c);
-    const name = this.coveredName(c);
     if (this.covOptional.a[c] === 1 && nRec > 0) {
       // The NSEC3 that covers the hash: the last one before it, or the last of the chain when it sorts first.
       const cover = rec[r === 0 ? nRec - 1 : r - 1]!;
       if ((this.recFlags.a[cover]! & NSEC3_FLAG_OPT_OUT) !== 0) return false;
       if (zoneUsesOptOut) {
+        const name = this.coveredName(c, names);
         this.findings.add('OPT_OUT_FLAG_NOT_SET', 'critical', name, RRType.NSEC3,
           `${name.toString()} is left out of the chain, but the NSEC3 covering its hash (${this.recordName(cover).toString()}) has no Opt-Out flag, so resolvers are told the delegation does not exist: re-sign the zone`,
-          { hash: at });
+          { hash: hashText(this.covHash.a, c) });
         return true;
       }
     }
+    const at = hashText(this.covHash.a, c);
+    const name = this.coveredName(c, names);
     this.findings.add('NSEC3_CHAIN_GAP', 'critical', name, RRType.NSEC3,
       `${name.toString()} has no NSEC3 (its hash is ${at}), so resolvers can be told it does not exist: re-sign the zone`,
       { hash: at });
@@ -335,21 +475,17 @@ export class Nsec3Pass implements DenialPass {
   }
 
   /** NSEC3 records at the hash of no covered name: of glue or occluded data (unexpected), or of nothing (bad hash). */
-  private reportUnmatched(unmatched: readonly number[]): void {
+  private reportUnmatched(unmatched: readonly number[], names: OwnerNames): void {
     const n = this.outside.n / 2;
     const hashes = new Uint8Array(n * H);
-    for (let i = 0; i < n; i++) {
-      const k = this.outside.a[2 * i]!;
-      hashes.set(this.hasher.hashWire(this.z.canon.subarray(this.z.ownerStart[k]!, this.z.ownerStart[k + 1]!)), i * H);
-    }
+    for (let i = 0; i < n; i++) hashes.set(this.hasher.hashWire(names.name(this.outside.a[2 * i]!).canonical), i * H);
     const order = sortByHash(hashes, n);
     for (const r of unmatched) {
       const owner = this.recordName(r);
       const hit = findHash(hashes, order, this.recHash.a, r);
       if (hit >= 0) {
         const i = order[hit]!;
-        const k = this.outside.a[2 * i]!;
-        const name = Name.fromWire(this.z.canon, this.z.ownerStart[k]!).name;
+        const name = names.name(this.outside.a[2 * i]!);
         this.findings.add('NSEC3_UNEXPECTED_OWNER', 'warning', owner, RRType.NSEC3,
           `the NSEC3 at ${owner.toString()} stands for ${name.toString()}, which is ${this.outside.a[2 * i + 1] === 0 ? 'glue below a delegation' : 'occluded by a DNAME'} and belongs in no chain (RFC 5155 §7.1): re-sign the zone`,
           { name: name.toString() });
