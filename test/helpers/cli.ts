@@ -29,7 +29,7 @@ export async function runCli(args: readonly string[], options: { cwd?: string; e
   return { status, stdout, stderr };
 }
 
-/** Runs bin/signet.js as a child process (slower: about half a second of tsx start-up). */
+/** Runs bin/signet.js as a child process (slower: a Node start and the bundle check, about a quarter of a second). */
 export function runCliProcess(args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}): CliResult {
   const r = spawnSync(process.execPath, [SIGNET_BIN, ...args], {
     cwd: options.cwd, env: { ...process.env, ...options.env }, encoding: 'utf8', timeout: 60_000,
