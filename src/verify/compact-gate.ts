@@ -1,10 +1,17 @@
 /**
  * The lean safety gate (SPEC safety rule 1) for zones signed by the
- * streaming signer: the signed file is read back with the compact loader
- * (src/signer/parallel/fast-load.ts) and checked as a validator would see
- * it at `now` (the checks: gate-pass.ts, fed one owner at a time), with
- * memory that grows with the compact arrays rather than with one object
- * per record.
+ * streaming signer: the signed file is read back and checked as a
+ * validator would see it at `now` (the checks: gate-pass.ts).
+ *
+ * Two readers feed the same checks:
+ * - the streaming gate (stream-gate.ts) reads the file once, owner by
+ *   owner, keeping nothing of an owner once it is checked: signet's own
+ *   output, in canonical order, written the plain way;
+ * - the compact gate loads the whole file into a CompactZone
+ *   (src/signer/parallel/fast-load.ts) first, with memory that grows with
+ *   the compact arrays. It reads any zone file loadZone reads, and takes
+ *   over whenever the streaming gate cannot read a file (not in canonical
+ *   order, `$INCLUDE`, anything the load would refuse...).
  */
 import { ZoneParseError } from '../core/errors.ts';
 import type { CompactZone } from '../signer/parallel/compact-zone.ts';
@@ -14,16 +21,18 @@ import { Name } from '../zone/name.ts';
 import { RRType } from '../zone/types.ts';
 import { GatePass, OwnerSets } from './gate-pass.ts';
 import type { CompactGateOptions, CompactGateResult } from './gate-pass.ts';
+import { verifySignedZoneFileStreaming } from './stream-gate.ts';
 
 export { DEFAULT_SAMPLE_SIGNATURES } from './gate-pass.ts';
 export type { CompactGateOptions, CompactGateResult } from './gate-pass.ts';
+export { verifySignedZoneFileStreaming } from './stream-gate.ts';
 
-/** Reads a signed zone file with the compact loader and checks it as a validator would see it at `now`. */
+/** Reads a signed zone file and checks it as a validator would see it at `now`: streaming when it can, else through the compact load. */
 export async function verifySignedZoneFile(path: string, origin: Name, options: CompactGateOptions): Promise<CompactGateResult> {
-  return verifySignedZoneFileCompact(path, origin, options);
+  return await verifySignedZoneFileStreaming(path, origin, options) ?? verifySignedZoneFileCompact(path, origin, options);
 }
 
-/** The file loaded as a CompactZone, then checked. */
+/** The compact gate alone: the file loaded as a CompactZone, then checked. */
 export async function verifySignedZoneFileCompact(path: string, origin: Name, options: CompactGateOptions): Promise<CompactGateResult> {
   let zone: CompactZone;
   try {

@@ -1,19 +1,25 @@
 /**
- * The compact safety gate (src/verify/compact-gate.ts): signed files read
- * back with the compact loader. Valid zones give no critical finding and
- * agree with verifySignedZone; each tampering is caught with its own code;
- * the sampling always covers the apex and the first RRset of each type and
- * verifies about the requested number of signatures besides.
+ * The lean safety gate (src/verify/compact-gate.ts): signed files read
+ * back, streaming (stream-gate.ts) or through the compact loader. Valid
+ * zones give no critical finding and agree with verifySignedZone; each
+ * tampering is caught with its own code; every file is judged by both
+ * readers, which must give the same findings, and the streaming one must be
+ * the one taken unless the file is one it does not read (then the compact
+ * gate is, with the same verdict); the sampling always covers the apex and
+ * the first RRset of each type and verifies about the requested number of
+ * signatures besides.
  */
+import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseTime } from '../../src/core/time.ts';
 import { writeSignedZone } from '../../src/manager/signed-zone-file.ts';
+import { createSigningKey } from '../../src/signer/algorithms.ts';
 import type { SignedZone } from '../../src/signer/sign-zone.ts';
 import { decodeNsec3, encodeNsec3 } from '../../src/zone/dnssec-rdata.ts';
 import { RRType } from '../../src/zone/types.ts';
-import { verifySignedZoneFile } from '../../src/verify/compact-gate.ts';
+import { verifySignedZoneFile, verifySignedZoneFileCompact, verifySignedZoneFileStreaming } from '../../src/verify/compact-gate.ts';
 import type { CompactGateOptions, CompactGateResult } from '../../src/verify/compact-gate.ts';
 import type { Finding } from '../../src/verify/finding.ts';
 import { verifySignedZone } from '../../src/verify/verify-zone.ts';
@@ -21,7 +27,7 @@ import { makeTempDir } from '../helpers/cli.ts';
 import { BROKEN_CASES, OPT_OUT_ZONE_TEXT, VALID_CASES } from './helpers/cases.ts';
 import {
   corpusKeys, findSet, kskZsk, name, nsec3For, ORIGIN, resignedWith, signCorpus, signWith, timesOf,
-  withNsec3Types, withNsecTypes, withSet,
+  withNsec3Types, withNsecTypes, withSet, withWrongNsec3Hash,
 } from './helpers/corpus.ts';
 
 const NOW = parseTime('2026-11-25T00:00:00Z');
@@ -44,8 +50,40 @@ function write(zone: SignedZone): string {
   return file;
 }
 
-function gate(file: string, options: Partial<CompactGateOptions> = {}): Promise<CompactGateResult> {
-  return verifySignedZoneFile(file, ORIGIN, { now: NOW, ...options });
+/**
+ * What the two readers must agree on: every finding as made, and the
+ * counts. When the sample is neither all nor none, the two spread it
+ * differently (the streaming gate estimates the signatures to come), so
+ * which signatures were verified, and found invalid, may differ.
+ */
+function verdict(r: CompactGateResult, options: CompactGateOptions): unknown {
+  const exact = options.sampleSignatures === Infinity || options.sampleSignatures === 0;
+  if (exact) return { findings: r.findings, signatures: r.signatures, rrsets: r.rrsets, verified: r.verified };
+  return { findings: r.findings.filter((f) => f.code !== 'SIGNATURE_INVALID'), signatures: r.signatures, rrsets: r.rrsets };
+}
+
+/**
+ * The gate on a file, through both readers: the streaming gate must read it
+ * (or, with `fallback`, refuse it, and the compact gate take over) and give
+ * the compact gate's verdict. Returns what verifySignedZoneFile returns.
+ */
+async function gate(file: string, options: Partial<CompactGateOptions> = {}, fallback = false): Promise<CompactGateResult> {
+  const o: CompactGateOptions = { now: NOW, ...options };
+  const streamed = await verifySignedZoneFileStreaming(file, ORIGIN, o);
+  const compact = await verifySignedZoneFileCompact(file, ORIGIN, o);
+  const result = await verifySignedZoneFile(file, ORIGIN, o);
+  expect(compact.mode).toBe('compact');
+  if (fallback) {
+    expect(streamed).toBeNull();
+    expect(result.mode).toBe('compact');
+  } else {
+    expect(streamed, 'the streaming gate reads the file').not.toBeNull();
+    expect(streamed!.mode).toBe('streaming');
+    expect(result.mode).toBe('streaming');
+    expect(verdict(streamed!, o)).toEqual(verdict(compact, o));
+  }
+  expect(verdict(result, o)).toEqual(verdict(compact, o));
+  return result;
 }
 
 const critical = (findings: readonly Finding[]) => findings.filter((f) => f.severity === 'critical');
@@ -54,7 +92,7 @@ const show = (findings: readonly Finding[]) => JSON.stringify(findings.map((f) =
 
 /** Gate and verifySignedZone on the same zone: no critical finding from either, the same codes. */
 async function expectValid(zone: SignedZone, now = NOW): Promise<CompactGateResult> {
-  const result = await verifySignedZoneFile(write(zone), ORIGIN, { now, sampleSignatures: Infinity });
+  const result = await gate(write(zone), { now, sampleSignatures: Infinity });
   expect(critical(result.findings), show(result.findings)).toEqual([]);
   const reference = verifySignedZone(zone, { now });
   expect(critical(reference.findings), show(reference.findings as Finding[])).toEqual([]);
@@ -84,6 +122,20 @@ describe('valid zones pass, and verifySignedZone agrees', () => {
     const r = await expectValid(zone);
     expect(codes(r.findings)).toEqual(['NONEMPTY_NSEC3_SALT', 'NONZERO_NSEC3_ITERATION_COUNT']);
   });
+  it('data below a zone cut and below a DNAME (occluded), NSEC3 with and without Opt-Out, and NSEC', async () => {
+    const text = `${ZONE_TEXT}txt.sub IN TXT "below the cut"
+deep.ns.sub IN A 192.0.2.130
+x.alias IN A 192.0.2.77
+y.x.alias IN TXT "occluded"
+`;
+    for (const denial of [undefined, NSEC3_OPT_OUT, { kind: 'nsec' } as const]) {
+      await expectValid(signCorpus({ now: NOW, keys: kskZsk(keys), zoneText: text, ...(denial ? { denial } : {}) }));
+    }
+  });
+  it('algorithm 8 (RSASHA256)', async () => {
+    const rsa = (flags: number) => createSigningKey(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey, 8, flags);
+    await expectValid(signCorpus({ now: NOW, keys: [{ key: rsa(257), signs: 'ksk' }, { key: rsa(256), signs: 'zsk' }], zoneText: ZONE_TEXT }));
+  });
   for (const c of VALID_CASES) {
     it(`corpus: ${c.name}`, async () => {
       await expectValid(c.build(NOW, keys).zone);
@@ -110,8 +162,8 @@ describe('tampered files', () => {
   const nsecBase = signCorpus({ now: NOW, keys: kskZsk(keys), zoneText: ZONE_TEXT, denial: { kind: 'nsec' } });
   const signers = [keys.ksk, keys.zsk];
 
-  async function expectCode(file: string, code: string, options: Partial<CompactGateOptions> = { sampleSignatures: Infinity }, severity = 'critical'): Promise<CompactGateResult> {
-    const r = await gate(file, options);
+  async function expectCode(file: string, code: string, options: Partial<CompactGateOptions> = { sampleSignatures: Infinity }, severity = 'critical', fallback = false): Promise<CompactGateResult> {
+    const r = await gate(file, options, fallback);
     const hit = r.findings.find((f) => f.code === code);
     expect(hit, show(r.findings)).toBeDefined();
     expect(hit!.severity).toBe(severity);
@@ -201,15 +253,99 @@ describe('tampered files', () => {
   it('an RRSIG over a type the owner does not have: RRSIG_WITHOUT_RRSET (a warning)', async () => {
     const file = write(base);
     const text = readFileSync(file, 'latin1');
-    const line = text.split('\n').find((l) => /^mail\.example\.test\.\s.*\sRRSIG\s+A\s/.test(l))!;
-    writeFileSync(file, `${text}${line.replace(/\sRRSIG\s+A\s/, '\tRRSIG\tMX ')}\n`);
+    const lines = text.split('\n');
+    const at = lines.findIndex((l) => /^mail\.example\.test\.\s.*\sRRSIG\s+A\s/.test(l));
+    const stale = lines[at]!.replace(/\sRRSIG\s+A\s/, '\tRRSIG\tMX ');
+    // Beside the owner's other records, the streaming gate reads it; at the end of the file, the compact gate does.
+    writeFileSync(file, [...lines.slice(0, at + 1), stale, ...lines.slice(at + 1)].join('\n'));
     await expectCode(file, 'RRSIG_WITHOUT_RRSET', { sampleSignatures: 0 }, 'warning');
+    writeFileSync(file, `${text}${stale}\n`);
+    await expectCode(file, 'RRSIG_WITHOUT_RRSET', { sampleSignatures: 0 }, 'warning', true);
   });
 
-  it('a file that does not load as the zone: ZONE_STRUCTURE', async () => {
+  it('a file that does not load as the zone: ZONE_STRUCTURE, from the compact gate', async () => {
     const file = join(tmp.dir, 'no-soa.signed');
     writeFileSync(file, 'www.example.test. 3600 IN A 192.0.2.1\n');
-    await expectCode(file, 'ZONE_STRUCTURE', {});
+    await expectCode(file, 'ZONE_STRUCTURE', {}, 'critical', true);
+  });
+});
+
+describe('files the streaming gate does not read go to the compact gate, with the same verdict', () => {
+  const base = signCorpus({ now: NOW, keys: kskZsk(keys), zoneText: ZONE_TEXT });
+
+  /** The file's record lines in another order: every tenth line moved to the end. */
+  function shuffled(text: string): string {
+    const lines = text.split('\n').filter((l) => l !== '');
+    return [...lines.filter((_, i) => i % 10 !== 3), ...lines.filter((_, i) => i % 10 === 3)].join('\n') + '\n';
+  }
+
+  it('lines out of canonical order: a valid zone passes', async () => {
+    const file = write(base);
+    writeFileSync(file, shuffled(readFileSync(file, 'latin1')));
+    const r = await gate(file, { sampleSignatures: Infinity }, true);
+    expect(critical(r.findings), show(r.findings)).toEqual([]);
+    expect(r.verified).toBe(base.stats.signatures);
+  });
+
+  it('lines out of canonical order: a tampered record is caught', async () => {
+    const file = write(base);
+    const text = readFileSync(file, 'latin1').replace(/^(www\.example\.test\.\s+3600\s+IN\s+A\s+)192\.0\.2\.10$/m, '$1192.0.2.11');
+    writeFileSync(file, shuffled(text));
+    const r = await gate(file, { sampleSignatures: Infinity }, true);
+    expect(r.findings.find((f) => f.code === 'SIGNATURE_INVALID')?.owner, show(r.findings)).toBe('www.example.test.');
+  });
+
+  it('$INCLUDE', async () => {
+    const file = write(base);
+    const lines = readFileSync(file, 'latin1').split('\n');
+    const at = lines.findIndex((l) => l.startsWith('www.example.test.'));
+    const rest = join(tmp.dir, `include-${counter}.part`);
+    writeFileSync(rest, lines.slice(at).join('\n'));
+    writeFileSync(file, `${lines.slice(0, at).join('\n')}\n$INCLUDE ${rest}\n`);
+    const r = await gate(file, { sampleSignatures: Infinity }, true);
+    expect(critical(r.findings), show(r.findings)).toEqual([]);
+  });
+
+  it('an NSEC3 zone without its NSEC3PARAM: NSEC3PARAM_MISSING', async () => {
+    const zone = withSet(base, ORIGIN, RRType.NSEC3PARAM, () => null);
+    const r = await gate(write(zone), { sampleSignatures: 0 }, true);
+    expect(codes(critical(r.findings))).toContain('NSEC3PARAM_MISSING');
+  });
+
+  it('what the compact load refuses (a second SOA) is its verdict', async () => {
+    const file = write(base);
+    const text = readFileSync(file, 'latin1');
+    const soa = text.split('\n').find((l) => /\sSOA\s/.test(l) && !/\sRRSIG\s/.test(l))!;
+    writeFileSync(file, text.replace(soa, `${soa}\n${soa.replace(/2024010102/, '2024010103')}`));
+    const r = await gate(file, {}, true);
+    expect(codes(r.findings)).toEqual(['ZONE_STRUCTURE']);
+  });
+});
+
+describe('files the streaming gate reads as the compact load does', () => {
+  const base = signCorpus({ now: NOW, keys: kskZsk(keys), zoneText: ZONE_TEXT });
+
+  it('a repeated record, an owner in capitals, comments, blank lines and a record over several lines', async () => {
+    const file = write(base);
+    const lines = readFileSync(file, 'latin1').split('\n');
+    const out: string[] = [];
+    for (const l of lines) {
+      if (/^www\.example\.test\.\s.*\sAAAA\s/.test(l)) out.push(l, '; the same again', l, '');
+      else if (/^mail\.example\.test\./.test(l)) out.push(l.replace(/^mail\.example/, 'MAIL.Example'));
+      else if (/^ns1\.example\.test\.\s.*\sA\s/.test(l)) out.push(l.replace(/\sA\s+(\S+)$/, '\tA ( $1\n )'));
+      else out.push(l);
+    }
+    writeFileSync(file, out.join('\n'));
+    const r = await gate(file, { sampleSignatures: Infinity });
+    expect(critical(r.findings), show(r.findings)).toEqual([]);
+    expect(r.signatures).toBe(base.stats.signatures);
+  });
+
+  it('an NSEC3 at the hash of glue: NSEC3_UNEXPECTED_OWNER, named from a second read', async () => {
+    const zone = withWrongNsec3Hash(base, www, name('ns.sub'), [keys.ksk, keys.zsk]);
+    const r = await gate(write(zone), { sampleSignatures: 0 });
+    expect(r.findings.find((f) => f.code === 'NSEC3_UNEXPECTED_OWNER')?.details, show(r.findings)).toEqual({ name: 'ns.sub.example.test.' });
+    expect(r.findings.filter((f) => f.code === 'NSEC3_CHAIN_GAP').map((f) => f.owner)).toEqual(['www.example.test.']);
   });
 });
 
