@@ -187,23 +187,29 @@ export class Nsec3Pass implements DenialPass {
   private findings: FindingCollector;
   private readonly hasher: Nsec3Hasher;
   private readonly originLength: number;
-  // Names the chain covers: hash, owner ordinal, labels stripped from it (0: the owner itself, else an
-  // empty non-terminal above it), optional under Opt-Out, expected bitmap (an id of `bitmaps`).
+  // Names the chain covers: hash, owner ordinal, and in covInfo (see info()) the expected bitmap (an id
+  // of `bitmaps`), the labels stripped from the owner (0: the owner itself, else an empty non-terminal
+  // above it) and whether Opt-Out may leave it out.
   private readonly covHash = new Bytes();
   private readonly covOwner = new IntList();
-  private readonly covStrip = new IntList();
-  private readonly covOptional = new IntList();
-  private readonly covBitmap = new IntList();
+  private readonly covInfo = new IntList();
   /** Hashes of the empty non-terminals above a name that is not an insecure delegation. */
   private readonly requiredEnts = new Bytes(1024);
   /** Glue and occluded owners (ordinal, 0 glue / 1 occluded), hashed only if some NSEC3 matches no name. */
   private readonly outside = new IntList();
-  // The NSEC3 records read: hash, Next Hashed Owner Name, flags, bitmap (an id of `bitmaps`).
+  // The NSEC3 records read: hash, and in recInfo the bitmap (an id of `bitmaps`) above the flags.
   private readonly recHash = new Bytes();
-  private readonly recNext = new Bytes();
-  private readonly recFlags = new IntList();
-  private readonly recBitmap = new IntList();
+  private readonly recInfo = new IntList();
   private recSorted = true;
+  /**
+   * Next Hashed Owner Names, kept only where they are not the hash of the
+   * record read next (the last record's: of the first): in a chain read in
+   * order, only where it is broken. `nextAt` holds the records, ascending.
+   */
+  private readonly nextAt = new IntList(64);
+  private readonly nextHash = new Bytes(1024);
+  /** The Next Hashed Owner Name of the last record read, until the next one shows whether it must be kept. */
+  private readonly lastNext = new Uint8Array(H);
   private readonly bitmaps = new ByteStrings();
   private readonly emptyBitmap: number;
   private readonly hashScratch = new Uint8Array(H);
@@ -267,12 +273,14 @@ export class Nsec3Pass implements DenialPass {
         `the NSEC3 at ${owner.toString()} has a Next Hashed Owner Name of ${data.nextHashed.length} octets, not ${H}: re-sign the zone`);
       return;
     }
-    const n = this.recFlags.n;
+    const n = this.recInfo.n;
     this.recHash.put(hash);
-    if (n > 0 && compareHash(this.recHash.a, n - 1, this.recHash.a, n) >= 0) this.recSorted = false;
-    this.recNext.put(data.nextHashed);
-    this.recFlags.push(data.flags);
-    this.recBitmap.push(this.bitmaps.intern(nsec3Bitmap(rdata)));
+    if (n > 0) {
+      if (compareHash(this.recHash.a, n - 1, this.recHash.a, n) >= 0) this.recSorted = false;
+      if (compareHash(this.lastNext, 0, this.recHash.a, n) !== 0) this.keepNext(n - 1);
+    }
+    this.lastNext.set(data.nextHashed);
+    this.recInfo.push(this.bitmaps.intern(nsec3Bitmap(rdata)) * 256 + data.flags);
   }
 
   /** The id of the bitmap the owner's NSEC3 must have (expectedBitmap, encoded; remembered per kind and type list). */
@@ -290,9 +298,43 @@ export class Nsec3Pass implements DenialPass {
   private pushCovered(hash: Uint8Array, owner: number, strip: number, optional: boolean, bitmap: number): void {
     this.covHash.put(hash);
     this.covOwner.push(owner);
-    this.covStrip.push(strip);
-    this.covOptional.push(optional ? 1 : 0);
-    this.covBitmap.push(bitmap);
+    // A name has at most 127 labels, so `strip` fits in 7 bits.
+    this.covInfo.push(bitmap * 256 + strip * 2 + (optional ? 1 : 0));
+  }
+
+  private covStrip(c: number): number {
+    return (this.covInfo.a[c]! >> 1) & 127;
+  }
+
+  private covOptional(c: number): boolean {
+    return (this.covInfo.a[c]! & 1) === 1;
+  }
+
+  private recFlags(r: number): number {
+    return this.recInfo.a[r]! & 255;
+  }
+
+  /** Keeps the Next Hashed Owner Name of record r (in lastNext): it is not the hash of the record after it. */
+  private keepNext(r: number): void {
+    this.nextAt.push(r);
+    this.nextHash.put(this.lastNext);
+  }
+
+  /**
+   * Where record r's Next Hashed Owner Name is: hash k ≥ 0 of recHash (the
+   * record read after it), or the one kept at −k−1 of nextHash.
+   */
+  private nextRef(r: number): number {
+    const at = this.nextAt.a;
+    let lo = 0;
+    let hi = this.nextAt.n - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (at[mid] === r) return -mid - 1;
+      if (at[mid]! < r) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return (r + 1) % this.recInfo.n;
   }
 
   /**
@@ -335,7 +377,7 @@ export class Nsec3Pass implements DenialPass {
 
   private coveredName(c: number, names: OwnerNames): Name {
     const name = names.name(this.covOwner.a[c]!);
-    const strip = this.covStrip.a[c]!;
+    const strip = this.covStrip(c);
     return strip === 0 ? name : name.parent(strip);
   }
 
@@ -366,13 +408,12 @@ export class Nsec3Pass implements DenialPass {
 
   finish(names: OwnerNames): void {
     const nCov = this.covOwner.n;
-    const nRec = this.recFlags.n;
+    const nRec = this.recInfo.n;
     const covHash = this.covHash.a;
     const recHash = this.recHash.a;
-    const recNext = this.recNext.a;
     const { cov, rec } = this.sortedOnce();
     let optOut = 0;
-    for (let r = 0; r < nRec; r++) if ((this.recFlags.a[r]! & NSEC3_FLAG_OPT_OUT) !== 0) optOut++;
+    for (let r = 0; r < nRec; r++) if ((this.recFlags(r) & NSEC3_FLAG_OPT_OUT) !== 0) optOut++;
     if (optOut > 0 && optOut < nRec) {
       this.findings.add('NSEC3_OPT_OUT_INCONSISTENT', 'warning', this.origin, RRType.NSEC3,
         `${optOut} of ${nRec} NSEC3 records have the Opt-Out flag: sign with Opt-Out on or off for the whole chain`);
@@ -401,15 +442,18 @@ export class Nsec3Pass implements DenialPass {
     for (let i = 0; i < nRec; i++) {
       const at = rec[i]!;
       const successor = rec[(i + 1) % nRec]!;
-      if (compareHash(recNext, at, recHash, successor) === 0) continue;
+      const ref = this.nextRef(at);
+      const next = ref >= 0 ? recHash : this.nextHash.a;
+      const n = ref >= 0 ? ref : -ref - 1;
+      if (compareHash(next, n, recHash, successor) === 0) continue;
       const wraps = i === nRec - 1;
-      const afterOwn = compareHash(recNext, at, recHash, at) > 0;
-      const beforeSuccessor = compareHash(recNext, at, recHash, successor) < 0;
+      const afterOwn = compareHash(next, n, recHash, at) > 0;
+      const beforeSuccessor = compareHash(next, n, recHash, successor) < 0;
       const between = wraps ? afterOwn || beforeSuccessor : afterOwn && beforeSuccessor;
-      if (between && findHash(covHash, missingOrder, recNext, at) >= 0) continue;
+      if (between && findHash(covHash, missingOrder, next, n) >= 0) continue;
       const owner = this.recordName(at);
-      const nextText = hashText(recNext, at);
-      const present = findHash(recHash, rec, recNext, at) >= 0;
+      const nextText = hashText(next, n);
+      const present = findHash(recHash, rec, next, n) >= 0;
       this.findings.add('NSEC3_CHAIN_GAP', 'critical', owner, RRType.NSEC3,
         present
           ? `the NSEC3 at ${owner.toString()} points to ${nextText}, skipping the NSEC3 at ${hashText(recHash, successor)}, so resolvers get wrong denials: re-sign the zone`
@@ -420,18 +464,22 @@ export class Nsec3Pass implements DenialPass {
 
   /**
    * Names and records sorted by hash, once (finish may run twice: see
-   * namesNeeded). Empty non-terminals above a name that Opt-Out cannot
-   * leave out are marked required on the way.
+   * namesNeeded). On the way, the last record's Next Hashed Owner Name is
+   * kept if the chain does not close on the first, and empty non-terminals
+   * above a name that Opt-Out cannot leave out are marked required.
    */
   private sortedOnce(): { cov: Int32Array; rec: Int32Array } {
     if (this.sorted !== null) return this.sorted;
     const nCov = this.covOwner.n;
     const covHash = this.covHash.a;
     const cov = sortByHash(covHash, nCov);
-    const rec = this.recSorted ? identity(this.recFlags.n) : sortByHash(this.recHash.a, this.recFlags.n);
+    const nRec = this.recInfo.n;
+    // The last record's Next Hashed Owner Name is kept unless it is the first record's hash (the chain closes).
+    if (nRec > 0 && compareHash(this.lastNext, 0, this.recHash.a, 0) !== 0) this.keepNext(nRec - 1);
+    const rec = this.recSorted ? identity(nRec) : sortByHash(this.recHash.a, nRec);
     const required = sortByHash(this.requiredEnts.a, this.requiredEnts.n / H);
     for (let c = 0; c < nCov; c++) {
-      if (this.covStrip.a[c] !== 0 && findHash(this.requiredEnts.a, required, covHash, c) >= 0) this.covOptional.a[c] = 0;
+      if (this.covStrip(c) !== 0 && findHash(this.requiredEnts.a, required, covHash, c) >= 0) this.covInfo.a[c] = this.covInfo.a[c]! & ~1;
     }
     this.sorted = { cov, rec };
     return this.sorted;
@@ -439,8 +487,8 @@ export class Nsec3Pass implements DenialPass {
 
   /** RFC 5155 §3.2.1: the bitmap lists the types at the original name. Compared as encoded; decoded only to explain. */
   private checkBitmap(c: number, r: number, names: OwnerNames): void {
-    const expectedId = this.covBitmap.a[c]!;
-    const actualId = this.recBitmap.a[r]!;
+    const expectedId = this.covInfo.a[c]! >>> 8;
+    const actualId = this.recInfo.a[r]! >>> 8;
     if (expectedId === actualId) return;
     const { missing, extra } = diffTypes(decodeTypeBitmap(this.bitmaps.get(expectedId)), decodeTypeBitmap(this.bitmaps.get(actualId)));
     if (missing.length === 0 && extra.length === 0) return;
@@ -454,10 +502,10 @@ export class Nsec3Pass implements DenialPass {
   /** A covered name without an NSEC3 at its hash (`r`: where it would sort). True when that is a fault (reported). */
   private missingName(c: number, rec: Int32Array, r: number, zoneUsesOptOut: boolean, names: OwnerNames): boolean {
     const nRec = rec.length;
-    if (this.covOptional.a[c] === 1 && nRec > 0) {
+    if (this.covOptional(c) && nRec > 0) {
       // The NSEC3 that covers the hash: the last one before it, or the last of the chain when it sorts first.
       const cover = rec[r === 0 ? nRec - 1 : r - 1]!;
-      if ((this.recFlags.a[cover]! & NSEC3_FLAG_OPT_OUT) !== 0) return false;
+      if ((this.recFlags(cover) & NSEC3_FLAG_OPT_OUT) !== 0) return false;
       if (zoneUsesOptOut) {
         const name = this.coveredName(c, names);
         this.findings.add('OPT_OUT_FLAG_NOT_SET', 'critical', name, RRType.NSEC3,

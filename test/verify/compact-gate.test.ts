@@ -211,6 +211,17 @@ describe('tampered files', () => {
     expect(r.findings.find((f) => f.code === 'NSEC3_CHAIN_GAP')!.owner).toBe(set.rrset.owner.toString());
   });
 
+  it('the last NSEC3 not pointing back to the first: NSEC3_CHAIN_GAP at the last', async () => {
+    const last = base.rrsets.filter((x) => x.rrset.type === RRType.NSEC3).sort((a, b) => a.rrset.owner.compare(b.rrset.owner)).pop()!;
+    const n = decodeNsec3(last.rrset.rdatas[0]!);
+    const next = n.nextHashed.slice();
+    next[0] = next[0]! ^ 0x80;
+    const zone = withSet(base, last.rrset.owner, RRType.NSEC3, (s) => resignedWith(s, [encodeNsec3({ ...n, nextHashed: next })], signers));
+    const r = await expectCode(write(zone), 'NSEC3_CHAIN_GAP', { sampleSignatures: 0 });
+    expect(r.findings.filter((f) => f.code === 'NSEC3_CHAIN_GAP').map((f) => f.owner)).toEqual([last.rrset.owner.toString()]);
+    expect(verifySignedZone(zone, { now: NOW }).findings.filter((f) => f.code === 'NSEC3_CHAIN_GAP').map((f) => f.owner)).toEqual([last.rrset.owner.toString()]);
+  });
+
   it('a name without its NSEC3: NSEC3_CHAIN_GAP at that name', async () => {
     const victim = nsec3For(base, name('b.c.ent'));
     const r = await expectCode(write(withSet(base, victim.rrset.owner, RRType.NSEC3, () => null)), 'NSEC3_CHAIN_GAP', { sampleSignatures: 0 });
