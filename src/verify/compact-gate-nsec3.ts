@@ -221,6 +221,8 @@ export class Nsec3Pass implements DenialPass {
   private readonly prevRequired = new Uint8Array(MAX_WIRE);
   private prevRequiredLength = -1;
   private sorted: { cov: Int32Array; rec: Int32Array } | null = null;
+  /** Set by namesNeeded when its dry run found the chain sound: finish() has nothing left to do. */
+  private judged = false;
 
   constructor(origin: Name, params: Nsec3ParamData, findings: FindingCollector) {
     this.origin = origin;
@@ -394,12 +396,15 @@ export class Nsec3Pass implements DenialPass {
   namesNeeded(): Int32Array {
     const probe = new NameProbe(this.origin);
     const findings = this.findings;
-    this.findings = new FindingCollector(0);
+    const dry = new FindingCollector(0);
+    this.findings = dry;
     try {
       this.finish(probe);
     } finally {
       this.findings = findings;
     }
+    // Nothing found and no name asked for: finish() would find nothing either (the usual case: a valid chain).
+    this.judged = probe.asked.n === 0 && dry.counts.critical + dry.counts.warning + dry.counts.info === 0;
     const asked = probe.asked.trimmed().sort();
     let n = 0;
     for (let i = 0; i < asked.length; i++) if (n === 0 || asked[i] !== asked[n - 1]) asked[n++] = asked[i]!;
@@ -407,6 +412,7 @@ export class Nsec3Pass implements DenialPass {
   }
 
   finish(names: OwnerNames): void {
+    if (this.judged) return;
     const nCov = this.covOwner.n;
     const nRec = this.recInfo.n;
     const covHash = this.covHash.a;
