@@ -123,13 +123,13 @@ export async function publishStagedZone(build: StagedSignedZone, input: ZoneInpu
       : await verifyPatchedZoneFile(build.patchedFrom, build.staged, origin, {
         now, sampleSignatures: GATE_SAMPLE_SIGNATURES, previousSignatures: build.previousSignatures,
       });
-    const { findings } = patched ?? await verifySignedZoneFile(build.staged, origin, { now, sampleSignatures: GATE_SAMPLE_SIGNATURES });
-    refuseOnProblems(build, findings);
+    const gate = patched ?? await verifySignedZoneFile(build.staged, origin, { now, sampleSignatures: GATE_SAMPLE_SIGNATURES });
+    refuseOnProblems(build, gate.findings);
     const outputSha256 = patched?.sha256 ?? (await digestFile(build.staged)).sha256;
     replaceWithFile(build.staged, build.zone.output);
     return {
       inputSha256: input.sha256, inputDigest: input.digest, maxTtl: input.maxTtl, inputSerial: input.serial, outputSha256,
-      signaturesValidFrom: patched?.signaturesValidFrom ?? null, signaturesValidUntil: patched?.signaturesValidUntil ?? null,
+      signaturesValidFrom: gate.signaturesValidFrom, signaturesValidUntil: gate.signaturesValidUntil,
       updatedAt: now,
     };
   } finally {

@@ -59,6 +59,14 @@ export interface CompactGateResult {
   readonly rrsets: number;
   /** Which reader gave the owners: the streaming one, or the compact load it falls back to. */
   readonly mode: 'streaming' | 'compact';
+  /**
+   * The latest inception and the earliest expiration (absolute Unix seconds)
+   * of the RRSIGs by a zone key, every one of which was read: the window in
+   * which all of them are valid, which a later patch gate may rely on for
+   * lines it finds unchanged. Null when there were none.
+   */
+  readonly signaturesValidFrom: UnixSeconds | null;
+  readonly signaturesValidUntil: UnixSeconds | null;
 }
 
 export const DEFAULT_SAMPLE_SIGNATURES = 10_000;
@@ -355,6 +363,11 @@ export class GatePass {
 
   result(rrsets: number, mode: CompactGateResult['mode']): CompactGateResult {
     const checker = this.apexKeys?.checker;
-    return { findings: sortFindings(this.findings.findings), signatures: checker?.signatures ?? 0, verified: checker?.verified ?? 0, rrsets, mode };
+    const from = checker?.latestInception ?? -Infinity;
+    const until = checker?.earliest ?? Infinity;
+    return {
+      findings: sortFindings(this.findings.findings), signatures: checker?.signatures ?? 0, verified: checker?.verified ?? 0, rrsets, mode,
+      signaturesValidFrom: Number.isFinite(from) ? from : null, signaturesValidUntil: Number.isFinite(until) ? until : null,
+    };
   }
 }

@@ -75,10 +75,19 @@ describe('signing a large zone', () => {
       const knot = await runKzonecheck(join(tmp.dir, 'big.signed'), ORIGIN, { at: at + 60 });
       expect(knot.ok, knot.output).toBe(true);
 
+      // The gate recorded the window in which every signature it read is valid: the next patch relies on it.
+      const window = streamDb.getPublishedFiles(ORIGIN)!;
+      expect(window.signaturesValidFrom).toBe(at - 3600);
+      expect(window.signaturesValidUntil).toBe(streamed.earliestExpiration);
+
       // Nothing changed but the time: the previous output is patched, with the SOA signed again.
       const patched = await signZoneToFile(streamDb, streamDb.requireZone(ORIGIN), at + 3600, null, { streamAboveBytes: 0, workers: 2 });
       expect(patched).toMatchObject({ method: 'patched', serial: streamed.serial + 1, signatures: streamed.signatures });
       expect(patched.created).toBeLessThan(5);
+      // The lines below the apex were copied and compared in bulk: the window stays as tight as the gate could tell.
+      const after = streamDb.getPublishedFiles(ORIGIN)!;
+      expect(after.signaturesValidUntil).toBe(window.signaturesValidUntil);
+      expect(after.signaturesValidFrom).toBe(at + 3600 - 3600);
       const again = await runLdnsVerifyZone(join(tmp.dir, 'big.signed'), { at: at + 3700 });
       expect(again.ok, again.output).toBe(true);
       const events = streamDb.listEvents({ zone: ORIGIN, kind: 'signed' });
