@@ -24,7 +24,7 @@ import { Bytes, IntList } from '../signer/parallel/arena.ts';
 import { isSubdomainWire } from '../signer/parallel/compact-zone.ts';
 import { base32HexAt } from '../signer/parallel/fast-rdata.ts';
 import { decodeNsec3, decodeTypeBitmap, encodeTypeBitmap } from '../zone/dnssec-rdata.ts';
-import type { Nsec3Data, Nsec3ParamData } from '../zone/dnssec-rdata.ts';
+import type { Nsec3ParamData } from '../zone/dnssec-rdata.ts';
 import { Name } from '../zone/name.ts';
 import { RRType, typeToString } from '../zone/types.ts';
 import type { DenialPass, GateOwner, OwnerNames } from './compact-gate-denial.ts';
@@ -165,10 +165,16 @@ class NameProbe implements OwnerNames {
   }
 }
 
-/** The Type Bit Maps field of NSEC3 RDATA (RFC 5155 §3.2): after the salt and the next hashed owner. */
-function nsec3Bitmap(rdata: Uint8Array): Uint8Array {
-  const afterSalt = 5 + rdata[4]!;
-  return rdata.subarray(afterSalt + 1 + rdata[afterSalt]!);
+/**
+ * Where the Next Hashed Owner Name of NSEC3 RDATA starts (RFC 5155 §3.2:
+ * algorithm, flags, iterations, salt length and salt, then its length
+ * octet), or −1 when the fields before the Type Bit Maps overrun it.
+ */
+function nextHashedAt(rdata: Uint8Array): number {
+  if (rdata.length < 6) return -1;
+  const lengthAt = 5 + rdata[4]!;
+  if (lengthAt >= rdata.length || lengthAt + 1 + rdata[lengthAt]! > rdata.length) return -1;
+  return lengthAt + 1;
 }
 
 /**
@@ -211,6 +217,8 @@ export class Nsec3Pass implements DenialPass {
   /** The Next Hashed Owner Name of the last record read, until the next one shows whether it must be kept. */
   private readonly lastNext = new Uint8Array(H);
   private readonly bitmaps = new ByteStrings();
+  /** Per bitmap id: 1 well-formed, 0 not, −1 not known yet. */
+  private readonly validity = new IntList(64);
   private readonly emptyBitmap: number;
   private readonly hashScratch = new Uint8Array(H);
   /** Expected bitmaps by type list: a zone has a handful of them. */
@@ -243,19 +251,26 @@ export class Nsec3Pass implements DenialPass {
     }
   }
 
+  /**
+   * The record's fields are read in place, which is what decodeNsec3 checks
+   * but for the type bitmap: that is checked once per distinct bitmap
+   * (a zone has a handful), when it is first interned.
+   */
   private readRecord(o: GateOwner, rdata: Uint8Array): void {
     const owner = o.name;
     const origin = this.origin;
     const p = this.params;
-    let data: Nsec3Data;
-    try {
-      data = decodeNsec3(rdata);
-    } catch {
+    const nextAt = nextHashedAt(rdata);
+    const nextLength = nextAt < 0 ? 0 : rdata[nextAt - 1]!;
+    const bitmap = nextAt < 0 ? -1 : this.bitmaps.intern(rdata.subarray(nextAt + nextLength));
+    if (bitmap < 0 || !this.bitmapValid(bitmap)) {
       this.findings.add('INVALID_NSEC3_HASH', 'critical', owner, RRType.NSEC3, `the NSEC3 at ${owner.toString()} is malformed: re-sign the zone`);
       return;
     }
     // RFC 5155 §7.3: every NSEC3 of the chain has the NSEC3PARAM's algorithm, iterations and salt.
-    if (data.hashAlgorithm !== p.hashAlgorithm || data.iterations !== p.iterations || !equalBytes(data.salt, p.salt)) {
+    const iterations = (rdata[2]! << 8) | rdata[3]!;
+    if (rdata[0] !== p.hashAlgorithm || iterations !== p.iterations || !equalBytes(rdata.subarray(5, 5 + rdata[4]!), p.salt)) {
+      const data = decodeNsec3(rdata);
       this.findings.add('NSEC3PARAM_MISMATCH', 'critical', owner, RRType.NSEC3,
         `the NSEC3 at ${owner.toString()} has hash algorithm ${data.hashAlgorithm}, ${data.iterations} iterations and salt ${saltText(data.salt)}, but NSEC3PARAM says ${p.hashAlgorithm}, ${p.iterations} and ${saltText(p.salt)}: re-sign the zone with one set of parameters`);
       return;
@@ -270,9 +285,9 @@ export class Nsec3Pass implements DenialPass {
         `the NSEC3 owner ${owner.toString()} is not the base32hex form of a hash directly below the apex: re-sign the zone`);
       return;
     }
-    if (data.nextHashed.length !== H) {
+    if (nextLength !== H) {
       this.findings.add('INVALID_NSEC3_HASH', 'critical', owner, RRType.NSEC3,
-        `the NSEC3 at ${owner.toString()} has a Next Hashed Owner Name of ${data.nextHashed.length} octets, not ${H}: re-sign the zone`);
+        `the NSEC3 at ${owner.toString()} has a Next Hashed Owner Name of ${nextLength} octets, not ${H}: re-sign the zone`);
       return;
     }
     const n = this.recInfo.n;
@@ -281,8 +296,23 @@ export class Nsec3Pass implements DenialPass {
       if (compareHash(this.recHash.a, n - 1, this.recHash.a, n) >= 0) this.recSorted = false;
       if (compareHash(this.lastNext, 0, this.recHash.a, n) !== 0) this.keepNext(n - 1);
     }
-    this.lastNext.set(data.nextHashed);
-    this.recInfo.push(this.bitmaps.intern(nsec3Bitmap(rdata)) * 256 + data.flags);
+    this.lastNext.set(rdata.subarray(nextAt, nextAt + H));
+    this.recInfo.push(bitmap * 256 + rdata[1]!);
+  }
+
+  /** Whether bitmap `id` is a well-formed Type Bit Maps field (RFC 4034 §4.1.2), decoded the first time it is asked. */
+  private bitmapValid(id: number): boolean {
+    while (this.validity.n <= id) this.validity.push(-1);
+    if (this.validity.a[id] === -1) {
+      let valid = 1;
+      try {
+        decodeTypeBitmap(this.bitmaps.get(id));
+      } catch {
+        valid = 0;
+      }
+      this.validity.a[id] = valid;
+    }
+    return this.validity.a[id] === 1;
   }
 
   /** The id of the bitmap the owner's NSEC3 must have (expectedBitmap, encoded; remembered per kind and type list). */

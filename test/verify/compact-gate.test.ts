@@ -222,6 +222,21 @@ describe('tampered files', () => {
     expect(verifySignedZone(zone, { now: NOW }).findings.filter((f) => f.code === 'NSEC3_CHAIN_GAP').map((f) => f.owner)).toEqual([last.rrset.owner.toString()]);
   });
 
+  it('malformed NSEC3 RDATA: a short next hash is INVALID_NSEC3_HASH; a bad bitmap (RFC 3597 form) does not load', async () => {
+    const set = nsec3For(base, www);
+    const n = decodeNsec3(set.rrset.rdatas[0]!);
+    const short = withSet(base, set.rrset.owner, RRType.NSEC3, (s) => resignedWith(s, [encodeNsec3({ ...n, nextHashed: n.nextHashed.subarray(0, 19) })], signers));
+    const r = await expectCode(write(short), 'INVALID_NSEC3_HASH', { sampleSignatures: 0 });
+    expect(r.findings.find((f) => f.code === 'INVALID_NSEC3_HASH')!.message).toContain('of 19 octets');
+    const file = write(base);
+    const owner = set.rrset.owner.toString().replace(/\./g, '\\.');
+    const bad = Buffer.concat([encodeNsec3({ ...n, types: [] }), Buffer.from([0, 0])]);
+    const text = readFileSync(file, 'latin1').replace(new RegExp(`^(${owner}\\s+\\d+\\s+IN\\s+NSEC3\\s).*$`, 'm'), `$1\\# ${bad.length} ${bad.toString('hex')}`);
+    writeFileSync(file, text);
+    const m = await expectCode(file, 'ZONE_STRUCTURE', { sampleSignatures: 0 }, 'critical', true);
+    expect(m.findings.find((f) => f.code === 'ZONE_STRUCTURE')!.message).toContain('malformed type bitmap');
+  });
+
   it('a name without its NSEC3: NSEC3_CHAIN_GAP at that name', async () => {
     const victim = nsec3For(base, name('b.c.ent'));
     const r = await expectCode(write(withSet(base, victim.rrset.owner, RRType.NSEC3, () => null)), 'NSEC3_CHAIN_GAP', { sampleSignatures: 0 });
