@@ -83,7 +83,8 @@ describe('options', () => {
 
   it('--origin completes relative names in a file without $ORIGIN', async () => {
     const relative = join(dir, 'relative.signed');
-    writeFileSync(relative, renderZone(good).replaceAll('example.test.', 'X').replace(/\bX\b/g, '@').replace(/\.@/g, ''));
+    // A marker no record's text can hold (a lone letter could be part of a signature's base64).
+    writeFileSync(relative, renderZone(good).replaceAll('example.test.', '\u00a7').replaceAll('.\u00a7', '').replaceAll('\u00a7', '@'));
     const r = await run(['verify', relative, '--origin', 'example.test.']);
     expect(r.stdout.split('\n')[0]).toMatch(/^OK example\.test\./);
   });
