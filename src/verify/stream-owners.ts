@@ -52,7 +52,7 @@ function canonicalSet(owner: Name, type: number, cls: number, ttl: number, rdata
 }
 
 /** Starts of the labels of the wire name w[0..) into `starts`; returns how many (the root not counted). */
-function labelStarts(w: Uint8Array, starts: Int32Array): number {
+export function labelStarts(w: Uint8Array, starts: Int32Array): number {
   let n = 0;
   for (let p = 0; w[p] !== 0; p += w[p]! + 1) starts[n++] = p;
   return n;
@@ -62,7 +62,7 @@ function labelStarts(w: Uint8Array, starts: Int32Array): number {
  * Canonical order (RFC 4034 §6.1) of two canonical wire names given with
  * their label starts: labels compared from the rightmost, as octet strings.
  */
-function compareWire(a: Uint8Array, aStarts: Int32Array, aLabels: number, b: Uint8Array, bStarts: Int32Array, bLabels: number): number {
+export function compareWire(a: Uint8Array, aStarts: Int32Array, aLabels: number, b: Uint8Array, bStarts: Int32Array, bLabels: number): number {
   for (let i = aLabels - 1, j = bLabels - 1; i >= 0 && j >= 0; i--, j--) {
     const p = aStarts[i]!;
     const q = bStarts[j]!;

@@ -448,7 +448,6 @@ const REPORT_EVERY = 16384;
  * general reader must take over.
  */
 export async function readFastRecords(path: string, st: ReaderState, sink: RecordSink, onRecord: (octets: number) => void): Promise<void> {
-  const lexer = new Lexer(path);
   let handle;
   try {
     handle = await open(path, 'r');
@@ -456,27 +455,56 @@ export async function readFastRecords(path: string, st: ReaderState, sink: Recor
     throw GIVE_UP;
   }
   try {
-    const plain = new PlainLines();
+    const lines = new FastLineReader(path, st, sink);
     let octets = 0;
     await forEachLine(handle, 1 << 20, (buf, start, end, lineNo) => {
       octets += end - start + 1;
-      const read = lexer.open ? -1 : plain.read(st, buf, start, end, lineNo, sink);
-      if (read === LINE_BLANK) return false;
-      if (read !== LINE_RECORD) {
-        const entry = lexer.pushLine(buf.toString('latin1', start, end), lineNo);
-        if (entry === null) return false;
-        if (isDirective(entry)) {
-          directive(st, entry);
-          return false;
-        }
-        record(st, entry, sink);
-      }
-      onRecord(octets);
+      if (lines.line(buf, start, end, lineNo)) onRecord(octets);
       return false;
     });
-    lexer.finish();
+    lines.finish();
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * readFastRecords' work on one line, for a reader that fetches the lines
+ * itself (previous-stream.ts reads a file only as far as the signer has
+ * got): plain lines straight from the bytes, the rest through the lexer.
+ */
+export class FastLineReader {
+  private readonly lexer: Lexer;
+  private readonly plain = new PlainLines();
+  private readonly st: ReaderState;
+  private readonly sink: RecordSink;
+
+  constructor(path: string, st: ReaderState, sink: RecordSink) {
+    this.lexer = new Lexer(path);
+    this.st = st;
+    this.sink = sink;
+  }
+
+  /** Line buf[start..end) (without its newline); true when it gave the sink a record. Throws as readFastRecords does. */
+  line(buf: Buffer, start: number, end: number, lineNo: number): boolean {
+    const lexer = this.lexer;
+    const read = lexer.open ? -1 : this.plain.read(this.st, buf, start, end, lineNo, this.sink);
+    if (read === LINE_BLANK) return false;
+    if (read !== LINE_RECORD) {
+      const entry = lexer.pushLine(buf.toString('latin1', start, end), lineNo);
+      if (entry === null) return false;
+      if (isDirective(entry)) {
+        directive(this.st, entry);
+        return false;
+      }
+      record(this.st, entry, this.sink);
+    }
+    return true;
+  }
+
+  /** After the last line: throws when an entry is left open (parentheses, quotes). */
+  finish(): void {
+    this.lexer.finish();
   }
 }
 
