@@ -39,9 +39,22 @@ export interface PreviousRRset {
 
 /** The previous signed zone, looked up by owner (canonical wire form) and type. */
 export interface PreviousSignatures {
+  /**
+   * The RRset and its RRSIGs, or null. A previous zone read as the signer
+   * goes (previous-stream.ts) answers lookups in canonical order only (null
+   * for one behind the last), gives answers valid until the next lookup,
+   * and may throw PreviousUnusable: see settle.
+   */
   find(ownerCanonical: Uint8Array, type: number): PreviousRRset | null;
   /** Number of RRsets that carried RRSIGs, for reports. */
   readonly size: number;
+  /**
+   * Called once the last lookup is made, before the output is kept. A
+   * previous zone read as the signer goes reads the rest of its file here
+   * and throws PreviousUnusable when its answers may have been wrong (the
+   * file was not in canonical order): the output must then be thrown away.
+   */
+  settle?(): void;
 }
 
 /** What a signer needs to decide about reuse. */

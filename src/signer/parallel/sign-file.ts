@@ -8,7 +8,8 @@
  *   otherwise
  *       → read the zone (fast-load.ts, NSEC3 hashes made by the workers
  *         meanwhile), keep the previous output's signatures that are still
- *         good (previous.ts, reuse.ts), sign the rest (stream-sign.ts)
+ *         good (reuse.ts; the previous output read alongside the signing,
+ *         previous-stream.ts), sign the rest (stream-sign.ts)
  *
  * The workers start first, so they load while the zone is read. The output
  * is written atomically (temporary file, fsync, rename). Whether the input
@@ -31,10 +32,12 @@ import { loadCompactZone, readSoaSerial } from './fast-load.ts';
 import type { ParallelActiveKey } from './keys.ts';
 import { resignUnchangedToFile, type PublishedOutput } from './patch.ts';
 import { loadPreviousSignatures } from './previous.ts';
+import { PreviousUnusable, StreamedPrevious } from './previous-stream.ts';
+import type { PreviousSignatures } from '../reuse.ts';
 import { Speculator } from './speculate.ts';
 import { DEFAULT_PARALLEL_THRESHOLD } from './sign-parallel.ts';
 import { signCompactZoneToFile, startStreamPool } from './stream-sign.ts';
-import type { StreamSignOptions } from './stream-sign.ts';
+import type { StreamSignOptions, StreamSignResult } from './stream-sign.ts';
 
 export interface SignFileJob {
   /** The unsigned zone file and its origin. */
@@ -95,6 +98,25 @@ export interface SignFileResult {
   readonly signedWhileReading: number;
 }
 
+/**
+ * Signs with the previous output read as the signer goes (previous-stream.ts:
+ * memory for one owner, not for the file). When that file turns out not to
+ * be in canonical order (not signet's own output, or edited), the output
+ * made is thrown away and the zone signed again with the previous output
+ * loaded whole (previous.ts), which reads any file.
+ */
+async function signReusing(previous: string, origin: Name, signWith: (prev: PreviousSignatures | null) => Promise<StreamSignResult>): Promise<StreamSignResult> {
+  const streamed = StreamedPrevious.open(previous, origin);
+  try {
+    return await signWith(streamed);
+  } catch (e) {
+    if (!(e instanceof PreviousUnusable)) throw e;
+  } finally {
+    streamed?.close();
+  }
+  return signWith(await loadPreviousSignatures(previous, origin));
+}
+
 /** Signs `job.input` into `job.output`; see the module header. */
 export async function signZoneFile(job: SignFileJob): Promise<SignFileResult> {
   const previous = job.previous === undefined ? job.output : job.previous;
@@ -140,13 +162,13 @@ export async function signZoneFile(job: SignFileJob): Promise<SignFileResult> {
     });
     await speculator?.settle();
     const serial = job.serialFor(compactSoaSerial(zone));
-    const prev = fresh ? null : await loadPreviousSignatures(previous!, job.origin);
-    const result = await signCompactZoneToFile(zone, job.output, {
+    const signWith = (prev: PreviousSignatures | null): Promise<StreamSignResult> => signCompactZoneToFile(zone, job.output, {
       ...streamBase, serial,
       ...(pool !== null ? { pool } : {}),
       ...(prev !== null ? { reuse: { previous: prev, refresh: job.refresh } } : {}),
       ...(speculator !== null ? { speculation: speculator } : {}),
     });
+    const result = fresh ? await signWith(null) : await signReusing(previous!, job.origin, signWith);
     // A caller that loaded the zone has digested it already.
     const { digest, maxTtl } = job.zone === undefined ? digestCompactZone(zone) : { digest: null, maxTtl: null };
     return { mode: 'signed', serial, stats: result.stats, warnings: result.warnings, zoneWarnings: zone.warnings, digest, maxTtl, signedWhileReading: speculator?.made ?? 0 };

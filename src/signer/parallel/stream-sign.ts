@@ -414,6 +414,8 @@ export async function signCompactZone(zone: CompactZone, sink: ByteSink, options
       }
     }
     while (nextNsec3 < nsec3Count) if (emitNsec3(nextNsec3++)) await flush();
+    // Before anything is kept: a previous zone read as we went may find here that its answers do not stand (it throws).
+    reuse?.previous.settle?.();
     await flush();
     await drain(0);
   } finally {
