@@ -3,6 +3,7 @@
  * comparisons, decimal and RRSIG time fields (RFC 4034 §3.2), and reusable
  * line records. For the patching re-signer (patch.ts).
  */
+import type { RecordSink } from './fast-common.ts';
 
 /** ASCII case-insensitive equalRange, for owner names (RFC 4343). */
 export function equalCaseless(a: Uint8Array, as: number, ae: number, b: Uint8Array, bs: number, be: number): boolean {
@@ -95,7 +96,7 @@ export function serialDiff(a: number, b: number): number {
 
 /** One line of the previous file: where it is and where its fields start. */
 export interface Line {
-  buf: Uint8Array;
+  buf: Buffer;
   start: number;
   end: number;
   /** Tabs after owner, TTL, class and type. */
@@ -110,7 +111,7 @@ export class LineList {
   private readonly items: Line[] = [];
   length = 0;
 
-  push(buf: Uint8Array, start: number, end: number, t1: number, t2: number, t3: number, t4: number): void {
+  push(buf: Buffer, start: number, end: number, t1: number, t2: number, t3: number, t4: number): void {
     let l = this.items[this.length];
     if (l === undefined) {
       l = { buf, start, end, t1, t2, t3, t4 };
@@ -142,4 +143,33 @@ export function typeKey(b: Uint8Array, s: number, e: number): number {
   let k = e - s;
   for (let i = s; i < e; i++) k = k * 256 + b[i]!;
   return k;
+}
+
+/**
+ * The one record a line gives (FastLineReader), kept until the next line:
+ * the patch reads the lines it signs again one at a time.
+ */
+export class OneRecord implements RecordSink {
+  owner: Uint8Array = new Uint8Array(0);
+  type = -1;
+  ttl = 0;
+  rdata: Uint8Array = new Uint8Array(0);
+  readonly rdataStart = 0;
+  private room = new Uint8Array(1024);
+
+  rdataRoom(max: number): Uint8Array {
+    if (this.room.length < max) this.room = new Uint8Array(Math.max(max, this.room.length * 2));
+    return this.room;
+  }
+
+  add(owner: Uint8Array, _cls: number, type: number, ttl: number, rdata: Uint8Array): void {
+    this.owner = owner;
+    this.type = type;
+    this.ttl = ttl;
+    this.rdata = rdata;
+  }
+
+  addWritten(owner: Uint8Array, _cls: number, type: number, ttl: number, length: number): void {
+    this.add(owner, 0, type, ttl, this.room.subarray(0, length));
+  }
 }

@@ -24,7 +24,6 @@ import { SignetError } from '../../core/errors.ts';
 import type { UnixSeconds } from '../../core/time.ts';
 import { AtomicFileWriter } from '../../io/atomic-write.ts';
 import type { ProgressHook } from '../../io/progress.ts';
-import { Lexer } from '../../zone/lexer.ts';
 import type { Name } from '../../zone/name.ts';
 import { RRClass, RRType, typeFromString } from '../../zone/types.ts';
 import { buildRRset } from '../../zone/canonical.ts';
@@ -35,8 +34,7 @@ import type { DenialOptions, SignStats } from '../sign-zone.ts';
 import type { SigningKey } from '../signing-key.ts';
 import { checkValidityOptions, hashedJitterWire, signatureExpiration, signatureInception } from '../validity.ts';
 import { BATCH_BYTES, UNIT_KSK, UNIT_SIGN } from './batch.ts';
-import { newReaderState, readRecord } from './fast-load.ts';
-import type { FastRecord } from './fast-load.ts';
+import { FastLineReader, newReaderState } from './fast-load.ts';
 import type { ParallelActiveKey } from './keys.ts';
 import { defaultWorkerCount } from './pool.ts';
 import { createBatchProcessor } from './process-batch.ts';
@@ -44,7 +42,8 @@ import type { BatchProcessor } from './process-batch.ts';
 import { PatchOutput } from './patch-output.ts';
 import { DEFAULT_PARALLEL_THRESHOLD, workerKeys } from './sign-parallel.ts';
 import type { ByteSink, StreamSignResult } from './stream-sign.ts';
-import { decimal, equalCaseless, equalRange, LineList, serialDiff, TimeReader, typeKey } from './patch-text.ts';
+import { decimal, equalCaseless, equalRange, LineList, OneRecord, serialDiff, TimeReader, typeKey } from './patch-text.ts';
+import type { Line } from './patch-text.ts';
 
 export interface PatchOptions {
   readonly now: UnixSeconds;
@@ -155,9 +154,18 @@ export async function resignUnchanged(previousPath: string, sink: ByteSink, orig
   // The RRset being read: its lines, then its RRSIG lines.
   const group = new LineList();
   const sigs = new LineList();
-  const lexer = new Lexer(previousPath);
-  const st = newReaderState(previousPath, origin);
-  const rec: FastRecord = { owner: new Uint8Array(0), type: 0, ttl: 0, rdata: new Uint8Array(0) };
+  // Lines signed again are read from their bytes, as the fast zone reader reads a zone.
+  const rec = new OneRecord();
+  const reader = new FastLineReader(previousPath, newReaderState(previousPath, origin), rec);
+  const readLine = (l: Line, what: string): void => {
+    rec.type = -1;
+    try {
+      if (!reader.line(l.buf, l.start, l.end, lineNo)) bail(`${what} line that is not a whole record`);
+    } catch (e) {
+      if (e instanceof NotPatchable) throw e;
+      bail(`${what} the fast reader does not read`);
+    }
+  };
   let apex: Uint8Array | null = null;
   let lineNo = 1;
   let sawSoa = false;
@@ -194,14 +202,7 @@ export async function resignUnchanged(previousPath: string, sink: ByteSink, orig
       const want = expected.get(type);
       if (want === undefined || want.length !== group.length) bail(`the apex ${type} RRset differs`);
       for (let k = 0; k < group.length; k++) {
-        const l = group.at(k);
-        const entry = lexer.pushLine(Buffer.from(l.buf.buffer, l.buf.byteOffset + l.start, l.end - l.start).toString('latin1'), lineNo);
-        if (entry === null) bail('apex record line the lexer does not complete');
-        try {
-          readRecord(st, entry, rec);
-        } catch {
-          bail('apex record the fast reader does not read');
-        }
+        readLine(group.at(k), 'apex record');
         if (!equalRange(rec.rdata, 0, rec.rdata.length, want[k]!, 0, want[k]!.length)) bail(`the apex ${type} RRset differs`);
       }
       seenApexTypes.add(type);
@@ -259,15 +260,7 @@ export async function resignUnchanged(previousPath: string, sink: ByteSink, orig
     // Sign again: read the records as the zone parser would (they are signet's own lines).
     let unitStarted = false;
     for (let k = 0; k < group.length; k++) {
-      const l = group.at(k);
-      const text = Buffer.from(l.buf.buffer, l.buf.byteOffset + l.start, l.end - l.start).toString('latin1');
-      const entry = lexer.pushLine(text, lineNo);
-      if (entry === null) bail('record line the lexer does not complete');
-      try {
-        readRecord(st, entry, rec);
-      } catch {
-        bail('record the fast reader does not read');
-      }
+      readLine(group.at(k), 'record');
       if (rec.type !== type) bail('mixed types in one RRset');
       let rdata = rec.rdata;
       if (isSoa) {
