@@ -213,6 +213,7 @@ export class StreamedPrevious implements PreviousSignatures {
   /** Set once the file is found not to answer soundly; every later call throws. */
   private broken = false;
   private readonly askedStarts = new Int32Array(MAX_LABELS);
+  private readonly answer: { ttl: number; canonicalRdatas: Uint8Array[]; rrsigs: Uint8Array[] } = { ttl: 0, canonicalRdatas: [], rrsigs: [] };
   private signedRRsets = 0;
 
   private constructor(fd: number, path: string, origin: Name) {
@@ -312,24 +313,31 @@ export class StreamedPrevious implements PreviousSignatures {
     const w = this.window;
     const types = w.recType.a;
     const data = w.data.a;
+    // One answer object and its arrays serve every find (answers last until the next): no garbage per RRset but the views.
+    const answer = this.answer;
+    const rdatas = answer.canonicalRdatas;
+    const rrsigs = answer.rrsigs;
+    rdatas.length = 0;
+    rrsigs.length = 0;
     let ttl = -1;
-    let rdatas: Uint8Array[] | null = null;
-    let rrsigs: Uint8Array[] | null = null;
     for (let i = 0; i < w.recType.n; i++) {
       const t = types[i]!;
-      const s = w.recStart.a[i]!;
-      const view = data.subarray(s, s + w.recLength.a[i]!);
       if (t === type) {
         // loadZone's rule: an RRset takes the smallest TTL of its records.
         const r = w.recTtl.a[i]! >>> 0;
         if (ttl < 0 || r < ttl) ttl = r;
-        (rdatas ??= []).push(canonicalRdata(type, view));
+        const s = w.recStart.a[i]!;
+        rdatas.push(canonicalRdata(type, data.subarray(s, s + w.recLength.a[i]!)));
       } else if (t === RRType.RRSIG && this.coveredBy(i) === type) {
-        (rrsigs ??= []).push(view);
+        const s = w.recStart.a[i]!;
+        rrsigs.push(data.subarray(s, s + w.recLength.a[i]!));
       }
     }
-    if (rdatas === null || rrsigs === null) return null;
-    return { ttl, canonicalRdatas: sortedUnique(rdatas), rrsigs: sortedUnique(rrsigs) };
+    if (rdatas.length === 0 || rrsigs.length === 0) return null;
+    answer.ttl = ttl;
+    answer.canonicalRdatas = sortedUnique(rdatas);
+    answer.rrsigs = sortedUnique(rrsigs);
+    return answer;
   }
 
   /** Hands the next line to the reader; false at the end of the file. */
