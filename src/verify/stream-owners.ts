@@ -18,10 +18,8 @@
  * smallest TTL of their records.
  */
 import { compareBytes } from '../core/bytes.ts';
-import { Bytes, IntList } from '../signer/parallel/arena.ts';
-import { isSubdomainWire } from '../signer/parallel/compact-zone.ts';
-import { GIVE_UP } from '../signer/parallel/fast-common.ts';
-import type { RecordSink } from '../signer/parallel/fast-common.ts';
+import { compareWire, isSubdomainWire, labelStarts } from '../signer/parallel/compact-zone.ts';
+import { ArenaSink, GIVE_UP } from '../signer/parallel/fast-common.ts';
 import { buildRRset, canonicalRdata } from '../zone/canonical.ts';
 import { Name } from '../zone/name.ts';
 import { RRType } from '../zone/types.ts';
@@ -51,44 +49,13 @@ function canonicalSet(owner: Name, type: number, cls: number, ttl: number, rdata
   return rdatas;
 }
 
-/** Starts of the labels of the wire name w[0..) into `starts`; returns how many (the root not counted). */
-export function labelStarts(w: Uint8Array, starts: Int32Array): number {
-  let n = 0;
-  for (let p = 0; w[p] !== 0; p += w[p]! + 1) starts[n++] = p;
-  return n;
-}
-
-/**
- * Canonical order (RFC 4034 §6.1) of two canonical wire names given with
- * their label starts: labels compared from the rightmost, as octet strings.
- */
-export function compareWire(a: Uint8Array, aStarts: Int32Array, aLabels: number, b: Uint8Array, bStarts: Int32Array, bLabels: number): number {
-  for (let i = aLabels - 1, j = bLabels - 1; i >= 0 && j >= 0; i--, j--) {
-    const p = aStarts[i]!;
-    const q = bStarts[j]!;
-    const la = a[p]!;
-    const lb = b[q]!;
-    for (let k = 1; k <= la && k <= lb; k++) {
-      const d = a[p + k]! - b[q + k]!;
-      if (d !== 0) return d;
-    }
-    if (la !== lb) return la - lb;
-  }
-  return aLabels - bLabels;
-}
-
 /** A RecordSink that hands each owner on, complete, as the next begins (see the module header). */
-export class OwnerReader implements RecordSink {
+export class OwnerReader extends ArenaSink {
   private readonly origin: Name;
   private readonly originCanon: Uint8Array;
   private readonly zoneClass: number;
   private readonly onOwner: (o: OwnerSets) => void;
-  // The current owner's records: type, TTL, RDATA at data[start .. start+length).
-  private readonly data = new Bytes(1 << 16);
-  private readonly recType = new IntList(64);
-  private readonly recTtl = new IntList(64);
-  private readonly recStart = new IntList(64);
-  private readonly recLength = new IntList(64);
+  // The current owner's records: type, TTL, RDATA at data[start .. start+length) (ArenaSink's arena).
   private order = new Int32Array(64);
   /** The owner as the fast reader last gave it (the same array while the owner does not change). */
   private ownerRef: Uint8Array | null = null;
@@ -106,25 +73,11 @@ export class OwnerReader implements RecordSink {
   rrsets = 0;
 
   constructor(origin: Name, zoneClass: number, onOwner: (o: OwnerSets) => void) {
+    super();
     this.origin = origin;
     this.originCanon = origin.canonical;
     this.zoneClass = zoneClass;
     this.onOwner = onOwner;
-  }
-
-  rdataRoom(max: number): Uint8Array {
-    this.data.reserve(max);
-    return this.data.a;
-  }
-
-  get rdataStart(): number {
-    return this.data.n;
-  }
-
-  add(owner: Uint8Array, cls: number, type: number, ttl: number, rdata: Uint8Array): void {
-    this.data.reserve(rdata.length);
-    this.data.a.set(rdata, this.data.n);
-    this.addWritten(owner, cls, type, ttl, rdata.length);
   }
 
   addWritten(owner: Uint8Array, cls: number, type: number, ttl: number, length: number): void {
@@ -139,11 +92,7 @@ export class OwnerReader implements RecordSink {
       }
       this.ownerRef = owner;
     }
-    this.recType.push(type);
-    this.recTtl.push(ttl);
-    this.recStart.push(this.data.n);
-    this.recLength.push(length);
-    this.data.n += length;
+    this.keep(type, ttl, length);
   }
 
   /** Hands on the last owner; GIVE_UP when there was none (no SOA). */
@@ -244,10 +193,7 @@ export class OwnerReader implements RecordSink {
     if (apex ? soa !== 1 || sets.indexOf(RRType.NS) < 0 || cname > 0 : soa > 0) throw GIVE_UP;
     if (cname > 0 && other) throw GIVE_UP;
     this.onOwner(sets);
-    this.recType.n = 0;
-    this.recTtl.n = 0;
-    this.recStart.n = 0;
-    this.recLength.n = 0;
+    this.forgetRecords();
     this.data.n = 0;
   }
 }

@@ -151,3 +151,29 @@ export function compactSoaSerial(z: CompactZone): number {
   }
   throw new SignetError('ERR_ZONE_NO_SOA', 'the zone has no SOA record');
 }
+
+/** Starts of the labels of the wire name w[0..) into `starts`; returns how many (the root not counted). */
+export function labelStarts(w: Uint8Array, starts: Int32Array): number {
+  let n = 0;
+  for (let p = 0; w[p] !== 0; p += w[p]! + 1) starts[n++] = p;
+  return n;
+}
+
+/**
+ * Canonical order (RFC 4034 §6.1) of two canonical wire names given with
+ * their label starts: labels compared from the rightmost, as octet strings.
+ */
+export function compareWire(a: Uint8Array, aStarts: Int32Array, aLabels: number, b: Uint8Array, bStarts: Int32Array, bLabels: number): number {
+  for (let i = aLabels - 1, j = bLabels - 1; i >= 0 && j >= 0; i--, j--) {
+    const p = aStarts[i]!;
+    const q = bStarts[j]!;
+    const la = a[p]!;
+    const lb = b[q]!;
+    for (let k = 1; k <= la && k <= lb; k++) {
+      const d = a[p + k]! - b[q + k]!;
+      if (d !== 0) return d;
+    }
+    if (la !== lb) return la - lb;
+  }
+  return aLabels - bLabels;
+}

@@ -30,12 +30,9 @@ import { compareBytes } from '../../core/bytes.ts';
 import { canonicalRdata } from '../../zone/canonical.ts';
 import type { Name } from '../../zone/name.ts';
 import { RRClass, RRType } from '../../zone/types.ts';
-import { compareWire, labelStarts } from '../../verify/stream-owners.ts';
 import type { PreviousRRset, PreviousSignatures } from '../reuse.ts';
-import { Bytes, IntList } from './arena.ts';
-import { isSubdomainWire } from './compact-zone.ts';
-import { GIVE_UP } from './fast-common.ts';
-import type { RecordSink } from './fast-common.ts';
+import { compareWire, isSubdomainWire, labelStarts } from './compact-zone.ts';
+import { ArenaSink, GIVE_UP } from './fast-common.ts';
 import { FastLineReader, newReaderState } from './fast-load.ts';
 
 /** The previous file cannot answer soundly: throw away what was made with its answers. */
@@ -53,12 +50,7 @@ const MAX_LABELS = 128;
  * one once it has been read (which is how the owner is known to be
  * complete). Checks the owners' order as they come.
  */
-class OwnerWindow implements RecordSink {
-  readonly data = new Bytes(1 << 16);
-  readonly recType = new IntList(64);
-  readonly recTtl = new IntList(64);
-  readonly recStart = new IntList(64);
-  readonly recLength = new IntList(64);
+class OwnerWindow extends ArenaSink {
   /** The owner at the cursor, canonical wire, and its label starts. */
   canon = new Uint8Array(MAX_WIRE);
   canonLength = 0;
@@ -83,23 +75,9 @@ class OwnerWindow implements RecordSink {
   private readonly zoneClass: number;
 
   constructor(originCanon: Uint8Array, zoneClass: number) {
+    super();
     this.originCanon = originCanon;
     this.zoneClass = zoneClass;
-  }
-
-  rdataRoom(max: number): Uint8Array {
-    this.data.reserve(max);
-    return this.data.a;
-  }
-
-  get rdataStart(): number {
-    return this.data.n;
-  }
-
-  add(owner: Uint8Array, cls: number, type: number, ttl: number, rdata: Uint8Array): void {
-    this.data.reserve(rdata.length);
-    this.data.a.set(rdata, this.data.n);
-    this.addWritten(owner, cls, type, ttl, rdata.length);
   }
 
   addWritten(owner: Uint8Array, cls: number, type: number, ttl: number, length: number): void {
@@ -125,11 +103,7 @@ class OwnerWindow implements RecordSink {
         return;
       }
     }
-    this.recType.push(type);
-    this.recTtl.push(ttl);
-    this.recStart.push(this.data.n);
-    this.recLength.push(length);
-    this.data.n += length;
+    this.keep(type, ttl, length);
   }
 
   /** The file has ended: the owner at the cursor is complete. */
@@ -139,10 +113,7 @@ class OwnerWindow implements RecordSink {
 
   /** Moves the cursor to the next owner (whose first record was read), or to none. */
   advance(): void {
-    this.recType.n = 0;
-    this.recTtl.n = 0;
-    this.recStart.n = 0;
-    this.recLength.n = 0;
+    this.forgetRecords();
     if (this.pendingType < 0) {
       this.present = false;
       this.data.n = 0;
