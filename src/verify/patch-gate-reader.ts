@@ -173,16 +173,14 @@ export async function skipEqual(a: LineReader, b: LineReader): Promise<{ differ:
  */
 export function rrsetStart(r: LineReader): number {
   const b = r.buf;
-  const key = lineKey(b, r.pos, lineEnd(r, r.pos));
-  if (key === null) return r.pos;
+  if (!lineKey(b, r.pos, lineEnd(r, r.pos), KEY)) return r.pos;
   let at = r.pos;
   while (at > r.floor) {
     // The line before ends with the newline at at - 1; it starts after the newline before that.
     const nl = at >= 2 ? b.lastIndexOf(NL, at - 2) : -1;
     if (nl < r.floor && r.floorCut) return -1;
     const prevStart = Math.max(r.floor, nl + 1);
-    const prev = lineKey(b, prevStart, at - 1);
-    if (prev === null || !sameKey(b, key, prev)) return at;
+    if (!lineKey(b, prevStart, at - 1, PREVIOUS) || !sameKey(b, KEY, PREVIOUS)) return at;
     at = prevStart;
   }
   return r.floorCut ? -1 : at;
@@ -193,7 +191,7 @@ function lineEnd(r: LineReader, s: number): number {
   return nl < 0 || nl >= r.length ? r.length : nl;
 }
 
-/** Owner [s, ownerEnd) and type-or-covered-type [typeStart, typeEnd) of a line, or null when it is not a record line. */
+/** Owner [s, ownerEnd) and type-or-covered-type [typeStart, typeEnd) of a line. */
 interface LineKey {
   s: number;
   ownerEnd: number;
@@ -201,26 +199,40 @@ interface LineKey {
   typeEnd: number;
 }
 
+// The line rrsetStart starts from and the one before it, filled in place (no object per line).
+const KEY: LineKey = { s: 0, ownerEnd: 0, typeStart: 0, typeEnd: 0 };
+const PREVIOUS: LineKey = { s: 0, ownerEnd: 0, typeStart: 0, typeEnd: 0 };
+
 const RRSIG = Buffer.from('RRSIG', 'latin1');
 
-function lineKey(b: Buffer, s: number, e: number): LineKey | null {
-  if (s >= e || b[s] === SEMICOLON) return null;
-  const t = [0, 0, 0, 0];
+/** Fills `out` with the key of line b[s, e); false when it is not a record line. */
+function lineKey(b: Buffer, s: number, e: number, out: LineKey): boolean {
+  if (s >= e || b[s] === SEMICOLON) return false;
+  // Tabs after owner, TTL, class and type.
+  let ownerEnd = 0;
+  let classEnd = 0;
+  let typeEnd = 0;
   let p = s;
   for (let f = 0; f < 4; f++) {
     while (p < e && b[p] !== TAB) p++;
-    if (p >= e) return null;
-    t[f] = p++;
+    if (p >= e) return false;
+    if (f === 0) ownerEnd = p;
+    else if (f === 2) classEnd = p;
+    else if (f === 3) typeEnd = p;
+    p++;
   }
-  let typeStart = t[2]! + 1;
-  let typeEnd = t[3]!;
+  let typeStart = classEnd + 1;
   if (typeEnd - typeStart === RRSIG.length && b.compare(RRSIG, 0, RRSIG.length, typeStart, typeEnd) === 0) {
     // An RRSIG belongs with the RRset of the type it covers: its first RDATA field.
-    typeStart = t[3]! + 1;
+    typeStart = typeEnd + 1;
     typeEnd = typeStart;
     while (typeEnd < e && b[typeEnd] !== SPACE) typeEnd++;
   }
-  return { s, ownerEnd: t[0]!, typeStart, typeEnd };
+  out.s = s;
+  out.ownerEnd = ownerEnd;
+  out.typeStart = typeStart;
+  out.typeEnd = typeEnd;
+  return true;
 }
 
 function sameKey(b: Buffer, x: LineKey, y: LineKey): boolean {
